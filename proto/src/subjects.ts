@@ -1,0 +1,136 @@
+/**
+ * The one place NATS subjects, stream names and header names are spelled. Every service, test and tool
+ * builds subjects through a SubjectCatalog; no subject string is written anywhere else.
+ *
+ * A catalog has a namespace: '' in production (subjects start with `sb.v1.`, streams are `SB_CONV`, ...),
+ * and a unique one per test (subjects `t7.sb.v1.`, streams `T7_SB_CONV`) so tests can share one server.
+ */
+import { ConversationEventType } from '../gen/switchboard/v1/conversation.pb';
+
+/** Headers Switchboard sets on NATS messages. */
+export const Headers = {
+  /** JetStream de-duplication id: `<conversation>:<client_msg_id>`. */
+  msgId: 'Nats-Msg-Id',
+  /** The per-conversation seq of a message in SB_CONV. */
+  seq: 'Sb-Seq',
+  /** The typed error code on a NATS reply that failed. */
+  errorCode: 'Sb-Error-Code',
+  /** W3C trace context. */
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+} as const;
+
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `s` can be used as one subject token (tenant ids, conversation ids, agent ids). */
+export function isSubjectToken(s: string): boolean {
+  return TOKEN.test(s);
+}
+
+/** Thrown when an id that must become a subject token contains characters NATS treats specially. */
+export class InvalidSubjectTokenError extends Error {
+  override readonly name = 'InvalidSubjectTokenError';
+  constructor(readonly what: string, readonly value: string) {
+    super(`${what} must match ${TOKEN.source}, got ${JSON.stringify(value.slice(0, 80))}`);
+  }
+}
+
+function token(what: string, value: string): string {
+  if (!TOKEN.test(value)) throw new InvalidSubjectTokenError(what, value);
+  return value;
+}
+
+/** The event-type suffix used on sb.v1.events.<tenant>.<type>. */
+export function conversationEventName(type: ConversationEventType): string {
+  switch (type) {
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED:
+      return 'conversation.opened';
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED:
+      return 'conversation.assigned';
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED:
+      return 'conversation.closed';
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_UNSPECIFIED:
+    case ConversationEventType.UNRECOGNIZED:
+      throw new Error(`conversation event type ${type} has no subject`);
+  }
+}
+
+export interface StreamNames {
+  /** Every conversation message, subject per conversation. The durability point. */
+  readonly conv: string;
+  /** The public, versioned event catalog. */
+  readonly events: string;
+}
+
+export class SubjectCatalog {
+  readonly root: string;
+  readonly streams: StreamNames;
+
+  constructor(readonly namespace = '') {
+    if (namespace !== '' && !/^[a-z0-9]{1,32}$/.test(namespace)) {
+      throw new InvalidSubjectTokenError('subject namespace', namespace);
+    }
+    this.root = namespace === '' ? 'sb.v1' : `${namespace}.sb.v1`;
+    const p = namespace === '' ? '' : `${namespace.toUpperCase()}_`;
+    this.streams = { conv: `${p}SB_CONV`, events: `${p}SB_EVENTS` };
+  }
+
+  /** SB_CONV: one conversation's messages. */
+  conversation(tenantId: string, conversationId: string): string {
+    return `${this.root}.conv.${token('tenant id', tenantId)}.${token('conversation id', conversationId)}`;
+  }
+
+  /** SB_CONV's subject filter. */
+  conversationsAll(): string {
+    return `${this.root}.conv.>`;
+  }
+
+  /** SB_EVENTS: a conversation lifecycle event. */
+  conversationEvent(tenantId: string, type: ConversationEventType): string {
+    return `${this.root}.events.${token('tenant id', tenantId)}.${conversationEventName(type)}`;
+  }
+
+  /** One tenant's conversation lifecycle events. */
+  conversationEventsOfTenant(tenantId: string): string {
+    return `${this.root}.events.${token('tenant id', tenantId)}.conversation.*`;
+  }
+
+  /** Every tenant's conversation lifecycle events. */
+  conversationEventsAll(): string {
+    return `${this.root}.events.*.conversation.*`;
+  }
+
+  /** SB_EVENTS's subject filter. */
+  eventsAll(): string {
+    return `${this.root}.events.>`;
+  }
+
+  /** Request/reply: append a message on session partition p. */
+  sessionAppend(partition: number): string {
+    return `${this.root}.session.p${partitionToken(partition)}.append`;
+  }
+
+  /** Request/reply: a lifecycle command on session partition p. */
+  sessionCommand(partition: number): string {
+    return `${this.root}.session.p${partitionToken(partition)}.command`;
+  }
+
+  /** Core: gateways' agent presence heartbeats for a tenant. */
+  presence(tenantId: string): string {
+    return `${this.root}.presence.${token('tenant id', tenantId)}`;
+  }
+
+  presenceAll(): string {
+    return `${this.root}.presence.*`;
+  }
+
+  /** Core: admin announces that the config change log has grown. */
+  configChanged(): string {
+    return `${this.root}.config.changed`;
+  }
+}
+
+function partitionToken(p: number): number {
+  if (!Number.isInteger(p) || p < 0) throw new InvalidSubjectTokenError('partition', String(p));
+  return p;
+}

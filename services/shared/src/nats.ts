@@ -1,0 +1,117 @@
+import {
+  connect,
+  DiscardPolicy,
+  headers as natsHeaders,
+  nanos,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type MsgHdrs,
+  type NatsConnection,
+  type StreamConfig,
+} from 'nats';
+import type { SubjectCatalog } from '@switchboard/proto';
+import type { Logger } from './logger';
+import { injectNatsHeaders } from './telemetry';
+
+export interface NatsOptions {
+  readonly url: string;
+  /** Shown in the server's connection list: service name and instance. */
+  readonly name: string;
+  readonly logger: Logger;
+}
+
+/**
+ * Connects with reconnects forever (a NATS restart is an outage of seconds, not a crash) and logs every
+ * status change.
+ */
+export async function connectNats(opts: NatsOptions): Promise<NatsConnection> {
+  const nc = await connect({
+    servers: opts.url.split(','),
+    name: opts.name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    waitOnFirstConnect: true,
+    pingInterval: 10_000,
+  });
+  const log = opts.logger.child({ component: 'nats' });
+  log.info({ server: nc.getServer() }, 'connected to NATS');
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === 'pingTimer') continue;
+      log.info({ status: s.type, data: typeof s.data === 'string' ? s.data : undefined }, 'NATS status');
+    }
+  })();
+  return nc;
+}
+
+export interface StreamLimits {
+  /** How long SB_CONV keeps messages; history older than this is read from ClickHouse. */
+  readonly convMaxAgeMs: number;
+  readonly eventsMaxAgeMs: number;
+  /** JetStream's Nats-Msg-Id de-duplication window. */
+  readonly duplicateWindowMs: number;
+}
+
+export const defaultStreamLimits: StreamLimits = {
+  convMaxAgeMs: 7 * 24 * 3600_000,
+  eventsMaxAgeMs: 7 * 24 * 3600_000,
+  duplicateWindowMs: 2 * 60_000,
+};
+
+export function streamConfigs(catalog: SubjectCatalog, limits: StreamLimits = defaultStreamLimits): StreamConfig[] {
+  const common = {
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    discard: DiscardPolicy.Old,
+    num_replicas: 1,
+    duplicate_window: nanos(limits.duplicateWindowMs),
+    allow_direct: true,
+  };
+  return [
+    {
+      ...common,
+      name: catalog.streams.conv,
+      subjects: [catalog.conversationsAll()],
+      max_age: nanos(limits.convMaxAgeMs),
+    } as StreamConfig,
+    {
+      ...common,
+      name: catalog.streams.events,
+      subjects: [catalog.eventsAll()],
+      max_age: nanos(limits.eventsMaxAgeMs),
+    } as StreamConfig,
+  ];
+}
+
+/** Creates SB_CONV and SB_EVENTS when missing. Safe to call from every service at once. */
+export async function ensureStreams(
+  jsm: JetStreamManager,
+  catalog: SubjectCatalog,
+  limits: StreamLimits = defaultStreamLimits,
+): Promise<void> {
+  for (const cfg of streamConfigs(catalog, limits)) {
+    try {
+      await jsm.streams.info(cfg.name);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      try {
+        await jsm.streams.add(cfg);
+      } catch (addErr) {
+        // Another service created it between our info and add.
+        if (!/already in use/i.test(String(addErr))) throw addErr;
+      }
+    }
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  return /not found/i.test(err instanceof Error ? err.message : String(err));
+}
+
+/** New NATS headers carrying the active trace context. */
+export function tracedHeaders(): MsgHdrs {
+  const h = natsHeaders();
+  injectNatsHeaders(h);
+  return h;
+}
