@@ -62,9 +62,15 @@ export interface StreamNames {
   readonly events: string;
 }
 
+export interface BucketNames {
+  /** KV: each conversation's lifecycle state, key `<tenant>.<conversation>`. */
+  readonly conversationState: string;
+}
+
 export class SubjectCatalog {
   readonly root: string;
   readonly streams: StreamNames;
+  readonly buckets: BucketNames;
 
   constructor(readonly namespace = '') {
     if (namespace !== '' && !/^[a-z0-9]{1,32}$/.test(namespace)) {
@@ -73,6 +79,12 @@ export class SubjectCatalog {
     this.root = namespace === '' ? 'sb.v1' : `${namespace}.sb.v1`;
     const p = namespace === '' ? '' : `${namespace.toUpperCase()}_`;
     this.streams = { conv: `${p}SB_CONV`, events: `${p}SB_EVENTS` };
+    this.buckets = { conversationState: `${p}SB_CONV_STATE` };
+  }
+
+  /** Key of a conversation in the conversationState bucket. */
+  conversationStateKey(tenantId: string, conversationId: string): string {
+    return `${token('tenant id', tenantId)}.${token('conversation id', conversationId)}`;
   }
 
   /** SB_CONV: one conversation's messages. */

@@ -111,3 +111,12 @@ export function httpStatusOf(code: ErrorCode): number {
       return 500;
   }
 }
+
+/** Decodes a protobuf payload, turning any decoding failure into a typed BAD_FRAME error. */
+export function decodeOrBadFrame<T>(what: string, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    throw new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, `undecodable ${what}`, false, { cause: err });
+  }
+}

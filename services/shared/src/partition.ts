@@ -26,7 +26,7 @@ export function jumpHash(key: bigint, buckets: number): number {
   while (j < buckets) {
     b = j;
     k = (k * 2862933555777941757n + 1n) & MASK64;
-    j = Math.floor(((b + 1) * 2 ** 31) / Number((k >> 33n) + 1n));
+    j = Math.floor((b + 1) * (2 ** 31 / Number((k >> 33n) + 1n)));
   }
   return b;
 }

@@ -1,0 +1,172 @@
+import {
+  ConversationEventType,
+  ConversationState,
+  ErrorCode,
+  ParticipantRole,
+  UnifiedMessage,
+} from '@switchboard/proto';
+import { SwitchboardError } from '@switchboard/shared';
+import { ConversationService } from './conversation-service';
+import { MemoryEvents, MemoryLog, MemoryStateStore } from './memory-ports';
+
+function setup() {
+  const store = new MemoryStateStore();
+  const log = new MemoryLog();
+  const events = new MemoryEvents();
+  let t = 1000;
+  const service = new ConversationService(store, log, events, { now: () => ++t }, {
+    maxLiveConversations: 100,
+    recentIdsPerConversation: 100,
+  });
+  return { store, log, events, service };
+}
+
+function visitorMsg(id: string, text = `hello ${id}`, conv = 'c1'): UnifiedMessage {
+  return UnifiedMessage.fromPartial({
+    tenantId: 't1',
+    conversationId: conv,
+    clientMsgId: id,
+    sender: { role: ParticipantRole.PARTICIPANT_ROLE_VISITOR, id: 'v1' },
+    text,
+  });
+}
+
+function agentMsg(id: string, agent = 'a1'): UnifiedMessage {
+  return UnifiedMessage.fromPartial({
+    tenantId: 't1',
+    conversationId: 'c1',
+    clientMsgId: id,
+    sender: { role: ParticipantRole.PARTICIPANT_ROLE_AGENT, id: agent },
+    text: 'agent says hi',
+  });
+}
+
+async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
+  try {
+    await p;
+    return undefined;
+  } catch (err) {
+    return err instanceof SwitchboardError ? err.code : undefined;
+  }
+}
+
+describe('ConversationService', () => {
+  it('append - assigns contiguous seq 1, 2, 3 in arrival order', async () => {
+    const { service, log } = setup();
+    const acks = await Promise.all([service.append(visitorMsg('m1')), service.append(visitorMsg('m2')), service.append(visitorMsg('m3'))]);
+    expect(acks.map((a) => a.seq)).toEqual([1, 2, 3]);
+    expect(log.messages.map((m) => [m.clientMsgId, m.seq])).toEqual([
+      ['m1', 1],
+      ['m2', 2],
+      ['m3', 3],
+    ]);
+  });
+
+  it('append - the first visitor message opens the conversation and publishes OPENED', async () => {
+    const { service, events, store } = setup();
+    const ack = await service.append(visitorMsg('m1'));
+    expect(ack.state).toBe(ConversationState.CONVERSATION_STATE_WAITING);
+    expect(events.published.map((e) => e.type)).toEqual([ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED]);
+    expect(store.entries.get('t1.c1')?.summary.visitorId).toBe('v1');
+  });
+
+  it('append - a retry with the same client_msg_id returns the original seq and stores nothing', async () => {
+    const { service, log } = setup();
+    await service.append(visitorMsg('m1'));
+    await service.append(visitorMsg('m2'));
+    const again = await service.append(visitorMsg('m1'));
+    expect(again).toMatchObject({ seq: 1, duplicate: true });
+    expect(log.messages).toHaveLength(2);
+  });
+
+  it('append - after a restart, a retry is recognised by the log and keeps its seq', async () => {
+    const { service, log } = setup();
+    await service.append(visitorMsg('m1'));
+    await service.append(visitorMsg('m2'));
+    service.forgetAll();
+    const again = await service.append(visitorMsg('m1'));
+    expect(again).toMatchObject({ seq: 1, duplicate: true });
+    const next = await service.append(visitorMsg('m3'));
+    expect(next.seq).toBe(3);
+    expect(log.messages).toHaveLength(3);
+  });
+
+  it('append - continues the sequence from the log after a restart', async () => {
+    const { service } = setup();
+    await service.append(visitorMsg('m1'));
+    service.forgetAll();
+    expect((await service.append(visitorMsg('m2'))).seq).toBe(2);
+  });
+
+  it('append - reloads and retries when another writer moved the log on', async () => {
+    const { service, log } = setup();
+    await service.append(visitorMsg('m1'));
+    log.appendForeign({ ...visitorMsg('x'), seq: 2 });
+    expect((await service.append(visitorMsg('m2'))).seq).toBe(3);
+  });
+
+  it('append - a failed append does not consume a seq', async () => {
+    const { service, log } = setup();
+    await service.append(visitorMsg('m1'));
+    log.failNext = new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'down', true);
+    expect(await codeOf(service.append(visitorMsg('m2')))).toBe(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    expect((await service.append(visitorMsg('m2'))).seq).toBe(2);
+  });
+
+  it('append - rejects bad input with INVALID_ARGUMENT', async () => {
+    const { service, log } = setup();
+    expect(await codeOf(service.append(visitorMsg('m1', '   ')))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(await codeOf(service.append(visitorMsg('m1', 'x'.repeat(4001))))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(await codeOf(service.append(visitorMsg('bad id!')))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(await codeOf(service.append(visitorMsg('m1', 'hi', 'c.1')))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(log.messages).toHaveLength(0);
+  });
+
+  it('append - an agent cannot open a conversation or write before assignment', async () => {
+    const { service } = setup();
+    expect(await codeOf(service.append(agentMsg('a')))).toBe(ErrorCode.ERROR_CODE_NOT_FOUND);
+    await service.append(visitorMsg('m1'));
+    expect(await codeOf(service.append(agentMsg('a')))).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
+  });
+
+  it('command - assign then close, with versioned events and closed conversations refusing messages', async () => {
+    const { service, events } = setup();
+    await service.append(visitorMsg('m1'));
+    const assigned = await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
+    expect(assigned).toMatchObject({ state: ConversationState.CONVERSATION_STATE_CHATTING, agentId: 'a1', lastSeq: 1, version: 2 });
+    expect((await service.append(agentMsg('r1'))).seq).toBe(2);
+    expect(await codeOf(service.append(agentMsg('r2', 'a2')))).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
+    const closed = await service.command('t1', 'c1', undefined, { kind: 'close', reason: 'resolved' });
+    expect(closed.version).toBe(3);
+    expect(events.published.map((e) => [e.type, e.version])).toEqual([
+      [ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED, 1],
+      [ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, 2],
+      [ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED, 3],
+    ]);
+    expect(await codeOf(service.append(visitorMsg('m9')))).toBe(ErrorCode.ERROR_CODE_CONVERSATION_CLOSED);
+  });
+
+  it('command - illegal transitions and unknown conversations are typed errors', async () => {
+    const { service } = setup();
+    expect(await codeOf(service.command('t1', 'nope', undefined, { kind: 'close', reason: '' }))).toBe(
+      ErrorCode.ERROR_CODE_NOT_FOUND,
+    );
+    await service.append(visitorMsg('m1'));
+    await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
+    expect(await codeOf(service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a2' }))).toBe(
+      ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION,
+    );
+  });
+
+  it('command - a stale state revision is detected and the command re-applied on fresh state', async () => {
+    const { service, store } = setup();
+    await service.append(visitorMsg('m1'));
+    const entry = store.entries.get('t1.c1');
+    if (entry === undefined) throw new Error('no state');
+    // Another writer bumps the revision without changing the state.
+    store.entries.set('t1.c1', { ...entry, revision: entry.revision + 100 });
+    const s = await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
+    expect(s.agentId).toBe('a1');
+    expect(store.entries.get('t1.c1')?.summary.state).toBe(ConversationState.CONVERSATION_STATE_CHATTING);
+  });
+});

@@ -1,0 +1,264 @@
+import {
+  ConversationState,
+  ErrorCode,
+  ParticipantRole,
+  type AppendAck,
+  type ConversationEvent,
+  type ConversationSummary,
+  type Participant,
+  type UnifiedMessage,
+} from '@switchboard/proto';
+import { SwitchboardError } from '@switchboard/shared';
+import { checkMayAppend, transition, type LifecycleCommand } from './conversation';
+import { KeyedQueue } from './keyed-queue';
+import {
+  ConflictError,
+  type Clock,
+  type ConversationLog,
+  type ConversationStateStore,
+  type EventPublisher,
+} from './ports';
+import { validateAppend } from './validation';
+
+/** What the owner keeps in memory per conversation; all of it can be rebuilt from KV and the stream. */
+interface LiveConversation {
+  summary: ConversationSummary | undefined;
+  revision: number;
+  lastSeq: number;
+  lastPosition: number;
+  /** client_msg_id → seq of recent appends, for instant duplicate answers. */
+  readonly recent: Map<string, number>;
+}
+
+export interface ConversationServiceOptions {
+  /** How many conversations to keep in memory before the least recently used idle one is dropped. */
+  readonly maxLiveConversations: number;
+  /** How many client_msg_ids to remember per conversation. */
+  readonly recentIdsPerConversation: number;
+}
+
+/**
+ * The single writer of each conversation it owns: validates, applies the state machine, assigns the
+ * contiguous seq and appends to the log. Work on one conversation is serialized; conversations run
+ * concurrently.
+ */
+export class ConversationService {
+  private readonly live = new Map<string, LiveConversation>();
+  private readonly queue = new KeyedQueue();
+
+  constructor(
+    private readonly store: ConversationStateStore,
+    private readonly log: ConversationLog,
+    private readonly events: EventPublisher,
+    private readonly clock: Clock,
+    private readonly opts: ConversationServiceOptions,
+  ) {}
+
+  async append(message: UnifiedMessage): Promise<AppendAck> {
+    validateAppend(message);
+    const key = keyOf(message.tenantId, message.conversationId);
+    return this.queue.run(key, () => this.withReloadOnConflict(key, () => this.appendNow(key, message)));
+  }
+
+  command(
+    tenantId: string,
+    conversationId: string,
+    actor: Participant | undefined,
+    command: LifecycleCommand,
+  ): Promise<ConversationSummary> {
+    const key = keyOf(tenantId, conversationId);
+    return this.queue.run(key, () =>
+      this.withReloadOnConflict(key, () => this.commandNow(key, tenantId, conversationId, actor, command)),
+    );
+  }
+
+  /** Drops every cached conversation; the next operation on each reloads from the durable stores. */
+  forgetAll(): void {
+    this.live.clear();
+  }
+
+  get liveCount(): number {
+    return this.live.size;
+  }
+
+  /** Waits for work in flight, for graceful shutdown. */
+  idle(): Promise<void> {
+    return this.queue.idle();
+  }
+
+  private async withReloadOnConflict<T>(key: string, op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (err) {
+      this.live.delete(key);
+      // Another writer moved the conversation on (or a timed-out write landed): reload and try once more.
+      if (err instanceof ConflictError) return op();
+      throw err;
+    }
+  }
+
+  private async appendNow(key: string, message: UnifiedMessage): Promise<AppendAck> {
+    const c = await this.load(key, message.tenantId, message.conversationId);
+    const sender = message.sender;
+    if (sender === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'sender is required');
+    const known = c.recent.get(message.clientMsgId);
+    if (known !== undefined) return this.ack(message, known, true, c);
+
+    if (c.summary === undefined) {
+      if (sender.role !== ParticipantRole.PARTICIPANT_ROLE_VISITOR) {
+        throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
+      }
+      await this.apply(c, message.tenantId, message.conversationId, sender, {
+        kind: 'open',
+        visitorId: sender.id,
+        channel: message.channel,
+      });
+    }
+    const summary = c.summary;
+    if (summary === undefined) throw new Error('conversation has no state after open');
+    checkMayAppend(summary, sender.role, sender.id);
+
+    const seq = c.lastSeq + 1;
+    const stored: UnifiedMessage = { ...message, seq, acceptedAtMs: this.clock.now() };
+    const result = await this.log.append(stored, c.lastPosition);
+    if (result.duplicate) {
+      const original = await this.log.seqAt(result.position);
+      this.remember(c, message.clientMsgId, original);
+      return this.ack(stored, original, true, c);
+    }
+    c.lastSeq = seq;
+    c.lastPosition = result.position;
+    this.remember(c, message.clientMsgId, seq);
+    return this.ack(stored, seq, false, c);
+  }
+
+  private async commandNow(
+    key: string,
+    tenantId: string,
+    conversationId: string,
+    actor: Participant | undefined,
+    command: LifecycleCommand,
+  ): Promise<ConversationSummary> {
+    const c = await this.load(key, tenantId, conversationId);
+    if (c.summary === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
+    await this.apply(c, tenantId, conversationId, actor, command);
+    if (c.summary === undefined) throw new Error('conversation has no state after command');
+    return { ...c.summary, lastSeq: c.lastSeq };
+  }
+
+  /** Runs one lifecycle transition: compare-and-set the state, then publish the event. */
+  private async apply(
+    c: LiveConversation,
+    tenantId: string,
+    conversationId: string,
+    actor: Participant | undefined,
+    command: LifecycleCommand,
+  ): Promise<void> {
+    const prev = c.summary;
+    const t = transition(prev?.state ?? ConversationState.CONVERSATION_STATE_UNSPECIFIED, command);
+    const now = this.clock.now();
+    const next: ConversationSummary = {
+      tenantId,
+      conversationId,
+      state: t.to,
+      visitorId: command.kind === 'open' ? command.visitorId : (prev?.visitorId ?? ''),
+      agentId: command.kind === 'assign' ? command.agentId : (prev?.agentId ?? ''),
+      lastSeq: c.lastSeq,
+      openedAtMs: prev?.openedAtMs ?? now,
+      updatedAtMs: now,
+      channel: command.kind === 'open' ? command.channel : (prev?.channel ?? 0),
+      version: (prev?.version ?? 0) + 1,
+    };
+    c.revision = prev === undefined ? await this.store.create(next) : await this.store.update(next, c.revision);
+    c.summary = next;
+    await this.events.publish(eventOf(next, t.event, actor, command.kind === 'close' ? command.reason : ''));
+  }
+
+  private async load(key: string, tenantId: string, conversationId: string): Promise<LiveConversation> {
+    const cached = this.live.get(key);
+    if (cached !== undefined) {
+      // Refresh its place in the LRU order.
+      this.live.delete(key);
+      this.live.set(key, cached);
+      return cached;
+    }
+    const [state, last] = await Promise.all([
+      this.store.get(tenantId, conversationId),
+      this.log.last(tenantId, conversationId),
+    ]);
+    const c: LiveConversation = {
+      summary: state?.summary,
+      revision: state?.revision ?? 0,
+      lastSeq: last?.seq ?? 0,
+      lastPosition: last?.position ?? 0,
+      recent: new Map(),
+    };
+    if (state !== undefined && state.summary.state === ConversationState.CONVERSATION_STATE_WAITING) {
+      // A crash may have come between storing the state and publishing its event; the publish is
+      // de-duplicated by version, so repeating it is safe.
+      await this.events.publish(
+        eventOf(state.summary, transition(ConversationState.CONVERSATION_STATE_UNSPECIFIED, {
+          kind: 'open',
+          visitorId: state.summary.visitorId,
+          channel: state.summary.channel,
+        }).event, undefined, ''),
+      );
+    }
+    this.live.set(key, c);
+    this.evictIdle();
+    return c;
+  }
+
+  private evictIdle(): void {
+    if (this.live.size <= this.opts.maxLiveConversations) return;
+    for (const key of this.live.keys()) {
+      if (this.live.size <= this.opts.maxLiveConversations) break;
+      this.live.delete(key);
+    }
+  }
+
+  private remember(c: LiveConversation, clientMsgId: string, seq: number): void {
+    c.recent.set(clientMsgId, seq);
+    if (c.recent.size > this.opts.recentIdsPerConversation) {
+      const oldest = c.recent.keys().next();
+      if (oldest.done !== true) c.recent.delete(oldest.value);
+    }
+  }
+
+  private ack(m: UnifiedMessage, seq: number, duplicate: boolean, c: LiveConversation): AppendAck {
+    return {
+      conversationId: m.conversationId,
+      clientMsgId: m.clientMsgId,
+      seq,
+      duplicate,
+      acceptedAtMs: m.acceptedAtMs,
+      state: c.summary?.state ?? ConversationState.CONVERSATION_STATE_UNSPECIFIED,
+    };
+  }
+}
+
+function keyOf(tenantId: string, conversationId: string): string {
+  return `${tenantId}.${conversationId}`;
+}
+
+function eventOf(
+  s: ConversationSummary,
+  type: ConversationEvent['type'],
+  actor: Participant | undefined,
+  reason: string,
+): ConversationEvent {
+  return {
+    type,
+    tenantId: s.tenantId,
+    conversationId: s.conversationId,
+    state: s.state,
+    visitorId: s.visitorId,
+    agentId: s.agentId,
+    lastSeq: s.lastSeq,
+    atMs: s.updatedAtMs,
+    channel: s.channel,
+    actor,
+    reason,
+    version: s.version,
+  };
+}
