@@ -1,0 +1,129 @@
+import {
+  AgentPresence,
+  ConversationEvent,
+  UnifiedMessage,
+  type SubjectCatalog,
+} from '@switchboard/proto';
+import { decodeOrBadFrame, isNotFound, type Logger } from '@switchboard/shared';
+import type { JetStreamManager, NatsConnection, StoredMsg, Subscription } from 'nats';
+
+/** JetStream direct get; nats.js v2 implements it on its manager but leaves it off the interface. */
+interface DirectGet {
+  getMessage(stream: string, query: { next_by_subj: string; seq: number }): Promise<StoredMsg>;
+}
+
+function directGetOf(jsm: JetStreamManager): DirectGet {
+  const direct = (jsm as unknown as { direct?: DirectGet }).direct;
+  if (direct === undefined) throw new Error('this nats.js version has no JetStream direct get');
+  return direct;
+}
+
+export type Unsubscribe = () => void;
+
+/** The gateway's view of NATS: live conversation messages, stored history, lifecycle events, presence. */
+export interface ConversationBus {
+  /** Live messages of a conversation (core subscription shared by all local sockets). */
+  onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe;
+  /** Stored messages with seq >= fromSeq, in order, from SB_CONV. */
+  readFrom(tenantId: string, conversationId: string, fromSeq: number): Promise<UnifiedMessage[]>;
+  /** A tenant's lifecycle events (core subscription shared by all local sockets of the tenant). */
+  onTenantEvents(tenantId: string, listener: (e: ConversationEvent) => void): Unsubscribe;
+  publishPresence(p: AgentPresence): void;
+}
+
+/** One NATS subscription per subject however many local listeners it has. */
+class SharedSubscriptions<T> {
+  private readonly entries = new Map<string, { sub: Subscription; listeners: Set<(v: T) => void> }>();
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly decode: (data: Uint8Array) => T,
+    private readonly log: Logger,
+  ) {}
+
+  add(subject: string, listener: (v: T) => void): Unsubscribe {
+    let entry = this.entries.get(subject);
+    if (entry === undefined) {
+      const listeners = new Set<(v: T) => void>();
+      const sub = this.nc.subscribe(subject, {
+        callback: (_err, msg) => {
+          let value: T;
+          try {
+            value = this.decode(msg.data);
+          } catch (err) {
+            this.log.warn({ err, subject }, 'dropping undecodable message');
+            return;
+          }
+          for (const l of listeners) l(value);
+        },
+      });
+      entry = { sub, listeners };
+      this.entries.set(subject, entry);
+    }
+    const e = entry;
+    e.listeners.add(listener);
+    return () => {
+      e.listeners.delete(listener);
+      if (e.listeners.size === 0 && this.entries.get(subject) === e) {
+        this.entries.delete(subject);
+        e.sub.unsubscribe();
+      }
+    };
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+export class NatsConversationBus implements ConversationBus {
+  private readonly messages: SharedSubscriptions<UnifiedMessage>;
+  private readonly events: SharedSubscriptions<ConversationEvent>;
+  private readonly direct: DirectGet;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    jsm: JetStreamManager,
+    private readonly catalog: SubjectCatalog,
+    logger: Logger,
+  ) {
+    const log = logger.child({ component: 'bus' });
+    this.direct = directGetOf(jsm);
+    this.messages = new SharedSubscriptions(nc, (d) => decodeOrBadFrame('message', () => UnifiedMessage.decode(d)), log);
+    this.events = new SharedSubscriptions(nc, (d) => decodeOrBadFrame('event', () => ConversationEvent.decode(d)), log);
+  }
+
+  onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe {
+    return this.messages.add(this.catalog.conversation(tenantId, conversationId), listener);
+  }
+
+  async readFrom(tenantId: string, conversationId: string, fromSeq: number): Promise<UnifiedMessage[]> {
+    const subject = this.catalog.conversation(tenantId, conversationId);
+    const out: UnifiedMessage[] = [];
+    let position = 1;
+    for (;;) {
+      let stored;
+      try {
+        stored = await this.direct.getMessage(this.catalog.streams.conv, { next_by_subj: subject, seq: position });
+      } catch (err) {
+        if (isNotFound(err)) return out;
+        throw err;
+      }
+      const m = UnifiedMessage.decode(stored.data);
+      if (m.seq >= fromSeq) out.push(m);
+      position = stored.seq + 1;
+    }
+  }
+
+  onTenantEvents(tenantId: string, listener: (e: ConversationEvent) => void): Unsubscribe {
+    return this.events.add(this.catalog.conversationEventsOfTenant(tenantId), listener);
+  }
+
+  publishPresence(p: AgentPresence): void {
+    this.nc.publish(this.catalog.presence(p.tenantId), AgentPresence.encode(p).finish());
+  }
+
+  get subscriptionCount(): number {
+    return this.messages.size + this.events.size;
+  }
+}
