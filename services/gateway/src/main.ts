@@ -1,6 +1,15 @@
 import { SubjectCatalog } from '@switchboard/proto';
-import { connectNats, createLogger, ensureStreams, Health, installShutdown, startTelemetry } from '@switchboard/shared';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import {
+  connectNats,
+  Counter,
+  createLogger,
+  ensureStreams,
+  Gauge,
+  Health,
+  Histogram,
+  installShutdown,
+  startTelemetry,
+} from '@switchboard/shared';
 import { NatsConversationBus } from './adapters/conversation-bus';
 import { GrpcDirectory } from './adapters/directory';
 import { NatsSessionAppender } from './adapters/session-appender';

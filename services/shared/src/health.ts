@@ -121,3 +121,4 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
     );
   });
 }
+export { Counter, Gauge, Histogram } from 'prom-client';
