@@ -22,6 +22,8 @@ const common = {
 };
 
 module.exports = {
+  // Per-project testTimeout is ignored by jest; integration tests start real processes, so allow a minute.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -34,7 +36,6 @@ module.exports = {
       testMatch: ['<rootDir>/services/*/test/**/*.test.ts'],
       globalSetup: '<rootDir>/services/testkit/src/jest-global-setup.ts',
       globalTeardown: '<rootDir>/services/testkit/src/jest-global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };

@@ -31,7 +31,6 @@ async function main(): Promise<void> {
       mongoUrl: servers.mongoUrl,
       gatewayPort: config.SB_GATEWAY_PORT,
       tokenSecret: config.TOKEN_SECRET,
-      logLevel: config.LOG_LEVEL,
       seed: true,
       env: { admin: { SEED_AGENT_PASSWORD: config.SEED_AGENT_PASSWORD } },
       onLine: (service, line) => {

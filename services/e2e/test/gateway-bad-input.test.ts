@@ -17,7 +17,6 @@ beforeAll(async () => {
     mongoDatabase: id,
     clickhouseDatabase: id,
     seed: true,
-    logLevel: 'warn',
   });
 }, 120_000);
 

@@ -105,8 +105,9 @@ export async function ensureStreams(
   }
 }
 
+/** JetStream's "stream not found" / "consumer not found" / "no message found" (err_code 10059, 10014, 10037). */
 export function isNotFound(err: unknown): boolean {
-  return /not found/i.test(err instanceof Error ? err.message : String(err));
+  return /not found|no message found/i.test(err instanceof Error ? err.message : String(err));
 }
 
 /** New NATS headers carrying the active trace context. */

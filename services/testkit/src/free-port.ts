@@ -19,7 +19,16 @@ export async function freePorts(count: number, host = '127.0.0.1'): Promise<numb
     }
     return ports;
   } finally {
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(
+      servers.map(
+        (s) =>
+          new Promise<void>((resolve) =>
+            s.close(() => {
+              resolve();
+            }),
+          ),
+      ),
+    );
   }
 }
 

@@ -12,7 +12,9 @@ export function httpGet(url: string, timeoutMs: number): Promise<HttpResponse> {
       res.setEncoding('utf8');
       let body = '';
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body });
+      });
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out after ${timeoutMs} ms`)));

@@ -2,7 +2,10 @@
 import { startServers, type ServerSet } from './server-set';
 import { buildWorkspace, repoRoot } from './workspace-build';
 
-export const SERVER_SET_KEY = '__switchboardTestkitServerSet';
+declare global {
+  // Global setup and teardown run in the same process; this hands the ServerSet from one to the other.
+  var __switchboardTestkitServerSet: ServerSet | undefined;
+}
 
 export default async function globalSetup(): Promise<void> {
   const progress = (line: string): void => void process.stderr.write(`testkit: ${line}\n`);
@@ -18,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   }
 
   const set = await startServers({ env: process.env, progress });
-  (globalThis as Record<string, unknown>)[SERVER_SET_KEY] = set;
+  globalThis.__switchboardTestkitServerSet = set;
   // Jest workers are forked after global setup, so they inherit these.
   process.env.NATS_URL = set.natsUrl;
   process.env.CLICKHOUSE_URL = set.clickhouseUrl;
@@ -26,9 +29,8 @@ export default async function globalSetup(): Promise<void> {
 }
 
 export function takeServerSet(): ServerSet | undefined {
-  const store = globalThis as Record<string, unknown>;
-  const set = store[SERVER_SET_KEY] as ServerSet | undefined;
-  delete store[SERVER_SET_KEY];
+  const set = globalThis.__switchboardTestkitServerSet;
+  globalThis.__switchboardTestkitServerSet = undefined;
   return set;
 }
 

@@ -147,8 +147,12 @@ export class ManagedServer implements RunningServer {
     };
     const stdout = lineSplitter(onLine);
     const stderr = lineSplitter(onLine);
-    child.stdout?.setEncoding('utf8').on('data', (c: string) => stdout.write(c));
-    child.stderr?.setEncoding('utf8').on('data', (c: string) => stderr.write(c));
+    child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+      stdout.write(c);
+    });
+    child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+      stderr.write(c);
+    });
 
     return new Promise<ExitInfo>((resolve) => {
       let spawnError: Error | undefined;
@@ -157,7 +161,9 @@ export class ManagedServer implements RunningServer {
         spawnError = error;
         if (child.pid === undefined) finish(null, null);
       });
-      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => finish(code, signal));
+      child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        finish(code, signal);
+      });
       const finish = (code: number | null, signal: NodeJS.Signals | null): void => {
         stdout.end();
         stderr.end();
@@ -283,7 +289,9 @@ function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> 
   return Promise.race([
     promise.then(() => true),
     delay(ms, false, { signal: ac.signal }).catch(() => false),
-  ]).finally(() => ac.abort());
+  ]).finally(() => {
+    ac.abort();
+  });
 }
 
 function shellQuote(arg: string): string {

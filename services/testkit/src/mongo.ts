@@ -115,8 +115,14 @@ function canConnect(port: number, timeoutMs: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('timeout', () => {
+      done(false);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
   });
 }

@@ -50,7 +50,13 @@ export async function startServers(opts: StartServersOptions = {}): Promise<Serv
       const log = opts.log;
       const server = await slot.launch({
         env,
-        ...(log === undefined ? {} : { log: (line: string) => log(`[${slot.label}] ${line}`) }),
+        ...(log === undefined
+          ? {}
+          : {
+              log: (line: string) => {
+                log(`[${slot.label}] ${line}`);
+              },
+            }),
       });
       opts.progress?.(`${server.name} ready at ${server.url} (${(server.startupMs / 1000).toFixed(1)} s)`);
       return { url: server.url, server };

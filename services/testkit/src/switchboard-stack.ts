@@ -13,7 +13,8 @@ export interface StackOptions {
   readonly tokenSecret?: string;
   readonly gatewayPort?: number;
   readonly otlpEndpoint?: string;
-  readonly logLevel?: string;
+  /** `info` or more verbose (`debug`, `trace`): services announce their ports in an info-level `ready` line. */
+  readonly logLevel?: 'info' | 'debug' | 'trace';
   /** Run the admin seed (demo tenant, agents, widget key) before starting services. */
   readonly seed?: boolean;
   readonly env?: Partial<Record<ServiceName, Record<string, string>>>;

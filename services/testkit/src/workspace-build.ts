@@ -21,11 +21,14 @@ export function buildWorkspace(root: string = repoRoot()): Promise<void> {
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
-    child.once('error', (error) =>
-      reject(new WorkspaceBuildError(`could not run ${tsc}: ${error.message}`, output, { cause: error })),
-    );
+    child.once('error', (error) => {
+      reject(new WorkspaceBuildError(`could not run ${tsc}: ${error.message}`, output, { cause: error }));
+    });
     child.once('close', (code, signal) => {
-      if (code === 0) return resolve();
+      if (code === 0) {
+        resolve();
+        return;
+      }
       const lines = output.trimEnd().split('\n');
       const shown =
         lines.length > 100 ? [...lines.slice(0, 100), `… ${lines.length - 100} more lines`] : lines;

@@ -12,7 +12,8 @@ import {
   startServers,
   type RunningServer,
 } from '../src/index';
-import { ManagedServer, prepareDataDir, startWithPortRetry } from '../src/managed-server';
+import type { ManagedServer } from '../src/managed-server';
+import { prepareDataDir, startWithPortRetry } from '../src/managed-server';
 import { natsServer, natsServerBinary } from '../src/nats';
 
 jest.setTimeout(90_000);
@@ -56,9 +57,9 @@ function listenOnFreePort(): Promise<net.Server & { port: number }> {
   const server = net.createServer();
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () =>
-      resolve(Object.assign(server, { port: (server.address() as net.AddressInfo).port })),
-    );
+    server.listen(0, '127.0.0.1', () => {
+      resolve(Object.assign(server, { port: (server.address() as net.AddressInfo).port }));
+    });
   });
 }
 
@@ -283,7 +284,9 @@ describe('freePort', () => {
     const server = net.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, '127.0.0.1', () => {
+        resolve();
+      });
     });
     server.close();
     expect(port).toBeGreaterThan(0);

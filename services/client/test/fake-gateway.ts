@@ -1,0 +1,606 @@
+// An in-process stand-in for the gateway that speaks docs/protocol.md, for the client's unit tests.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  Channel,
+  ClientFrame,
+  ConversationEventType,
+  ConversationState,
+  type ConversationSummary,
+  ErrorCode,
+  errorCodeToJSON,
+  MessageKind,
+  ParticipantRole,
+  type SendMessage,
+  ServerFrame,
+  type UnifiedMessage,
+} from '@switchboard/proto';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
+
+export const WIDGET_KEY = 'demo-widget-key';
+export const TENANT = 'demo';
+export const AGENT_EMAIL = 'alice@demo.test';
+export const AGENT_PASSWORD = 'switchboard';
+
+export interface FakeParticipant {
+  id: string;
+  role: ParticipantRole;
+  displayName: string;
+  /** Hello with this participant's token answers UNKNOWN_TENANT. */
+  tenantGone?: boolean;
+}
+
+interface FakeConversation {
+  summary: ConversationSummary;
+  messages: UnifiedMessage[];
+  byClientMsgId: Map<string, UnifiedMessage>;
+}
+
+interface Connection {
+  ws: WebSocket;
+  participant: FakeParticipant | undefined;
+  helloTimer: NodeJS.Timeout;
+}
+
+/** What to do with a SendMessage instead of the normal behaviour: answer with a frame, or never answer. */
+export type SendOverride = (
+  send: SendMessage,
+  from: FakeParticipant,
+) => ServerFrame | 'no-answer' | undefined;
+
+export interface FakeGatewayOptions {
+  helloTimeoutMs?: number;
+  maxFrameBytes?: number;
+  pingIntervalMs?: number;
+}
+
+const CLIENT_MSG_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class FakeGateway {
+  /** Every frame clients sent, in arrival order. */
+  readonly received: ClientFrame[] = [];
+  onSend: SendOverride | undefined;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #options: Required<FakeGatewayOptions>;
+  readonly #tokens = new Map<string, FakeParticipant>();
+  readonly #agentsByEmail = new Map<string, { participant: FakeParticipant; password: string }>();
+  readonly #conversations = new Map<string, FakeConversation>();
+  readonly #connections = new Set<Connection>();
+  readonly #frameWaiters: ((frame: ClientFrame) => void)[] = [];
+
+  private constructor(options: FakeGatewayOptions) {
+    this.#options = { helloTimeoutMs: 10_000, maxFrameBytes: 64 * 1024, pingIntervalMs: 25_000, ...options };
+    this.#http = createServer((req, res) => {
+      this.#onHttp(req, res);
+    });
+    // maxPayload above max_frame_bytes so the fake itself answers FRAME_TOO_LARGE, as the gateway does.
+    this.#wss = new WebSocketServer({ server: this.#http, path: '/v1/ws', maxPayload: 1024 * 1024 });
+    this.#wss.on('connection', (ws) => {
+      this.#onConnection(ws);
+    });
+  }
+
+  static async start(options: FakeGatewayOptions = {}): Promise<FakeGateway> {
+    const gateway = new FakeGateway(options);
+    await new Promise<void>((resolve) => gateway.#http.listen(0, '127.0.0.1', resolve));
+    return gateway;
+  }
+
+  get baseUrl(): string {
+    const { port } = this.#http.address() as AddressInfo;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  get wsUrl(): string {
+    return `${this.baseUrl.replace('http:', 'ws:')}/v1/ws`;
+  }
+
+  /** A visitor with a new WAITING conversation. */
+  addVisitor(
+    displayName = 'Ann',
+    extra: Partial<FakeParticipant> = {},
+  ): {
+    token: string;
+    visitor: FakeParticipant;
+    conversationId: string;
+  } {
+    const visitor: FakeParticipant = {
+      id: `v-${randomUUID()}`,
+      role: ParticipantRole.PARTICIPANT_ROLE_VISITOR,
+      displayName,
+      ...extra,
+    };
+    const token = `vt-${randomUUID()}`;
+    this.#tokens.set(token, visitor);
+    const conversationId = this.#openConversation(visitor.id);
+    return { token, visitor, conversationId };
+  }
+
+  addAgent(
+    displayName = 'Alice',
+    email = AGENT_EMAIL,
+    password = AGENT_PASSWORD,
+  ): {
+    token: string;
+    agent: FakeParticipant;
+  } {
+    const agent: FakeParticipant = {
+      id: `a-${randomUUID()}`,
+      role: ParticipantRole.PARTICIPANT_ROLE_AGENT,
+      displayName,
+    };
+    const token = `at-${randomUUID()}`;
+    this.#tokens.set(token, agent);
+    this.#agentsByEmail.set(email, { participant: agent, password });
+    return { token, agent };
+  }
+
+  /** Appends a message as if `from` had sent it, and delivers it live. */
+  append(conversationId: string, from: FakeParticipant, text: string): UnifiedMessage {
+    const conversation = this.#conversation(conversationId);
+    const message: UnifiedMessage = {
+      tenantId: TENANT,
+      conversationId,
+      seq: conversation.messages.length + 1,
+      clientMsgId: randomUUID(),
+      sender: { role: from.role, id: from.id, displayName: from.displayName },
+      channel: Channel.CHANNEL_WEB_WIDGET,
+      kind: MessageKind.MESSAGE_KIND_TEXT,
+      text,
+      clientSentAtMs: Date.now(),
+      acceptedAtMs: Date.now(),
+      metadata: {},
+    };
+    conversation.messages.push(message);
+    conversation.byClientMsgId.set(message.clientMsgId, message);
+    conversation.summary.lastSeq = message.seq;
+    this.#broadcast(conversation, { kind: { $case: 'deliver', value: { message } } });
+    return message;
+  }
+
+  messages(conversationId: string): readonly UnifiedMessage[] {
+    return this.#conversation(conversationId).messages;
+  }
+
+  /** Assigns the conversation: ConversationUpdate to everyone in it, then the history to the new agent. */
+  assign(conversationId: string, agentId: string, updatedAtMs = Date.now()): void {
+    const conversation = this.#conversation(conversationId);
+    const summary = conversation.summary;
+    summary.agentId = agentId;
+    summary.state = ConversationState.CONVERSATION_STATE_CHATTING;
+    summary.updatedAtMs = updatedAtMs;
+    summary.version++;
+    this.#broadcast(
+      conversation,
+      this.#event(conversation, ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED),
+    );
+    for (const connection of this.#connections) {
+      if (connection.participant?.id !== agentId) continue;
+      for (const message of conversation.messages) {
+        this.#send(connection.ws, { kind: { $case: 'deliver', value: { message } } });
+      }
+    }
+  }
+
+  closeConversation(conversationId: string, reason = 'resolved'): void {
+    const conversation = this.#conversation(conversationId);
+    conversation.summary.state = ConversationState.CONVERSATION_STATE_CLOSED;
+    conversation.summary.version++;
+    const frame = this.#event(conversation, ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED);
+    if (frame.kind?.$case === 'conversation' && frame.kind.value.event !== undefined) {
+      frame.kind.value.event.reason = reason;
+    }
+    this.#broadcast(conversation, frame);
+  }
+
+  /** Sends a raw frame (binary) to every socket of a participant. */
+  pushTo(participantId: string, frame: ServerFrame | string): void {
+    for (const connection of this.#connections) {
+      if (connection.participant?.id !== participantId) continue;
+      if (typeof frame === 'string') connection.ws.send(frame);
+      else this.#send(connection.ws, frame);
+    }
+  }
+
+  /** Closes every socket with a code, as the gateway does when it shuts down (1001). */
+  closeAll(code: number, reason = ''): void {
+    for (const connection of this.#connections) connection.ws.close(code, reason);
+  }
+
+  /** Resolves with the next frame any client sends. */
+  nextFrame(): Promise<ClientFrame> {
+    return new Promise((resolve) => this.#frameWaiters.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    for (const connection of this.#connections) {
+      clearTimeout(connection.helloTimer);
+      connection.ws.terminate();
+    }
+    await new Promise<void>((resolve) => {
+      this.#wss.close(() => {
+        resolve();
+      });
+    });
+    this.#http.closeAllConnections();
+    await new Promise<void>((resolve, reject) => {
+      this.#http.close((err) => {
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+
+  #openConversation(visitorId: string): string {
+    const id = `c-${randomUUID()}`;
+    const now = Date.now();
+    this.#conversations.set(id, {
+      summary: {
+        tenantId: TENANT,
+        conversationId: id,
+        state: ConversationState.CONVERSATION_STATE_WAITING,
+        visitorId,
+        agentId: '',
+        lastSeq: 0,
+        openedAtMs: now,
+        updatedAtMs: now,
+        channel: Channel.CHANNEL_WEB_WIDGET,
+        version: 1,
+      },
+      messages: [],
+      byClientMsgId: new Map(),
+    });
+    return id;
+  }
+
+  #conversation(id: string): FakeConversation {
+    const conversation = this.#conversations.get(id);
+    if (conversation === undefined) throw new Error(`fake gateway: no conversation ${id}`);
+    return conversation;
+  }
+
+  #isMember(conversation: FakeConversation, participant: FakeParticipant): boolean {
+    const { visitorId, agentId } = conversation.summary;
+    return participant.id === visitorId || participant.id === agentId;
+  }
+
+  #conversationsOf(participant: FakeParticipant): FakeConversation[] {
+    return [...this.#conversations.values()].filter(
+      (c) =>
+        this.#isMember(c, participant) &&
+        (participant.role === ParticipantRole.PARTICIPANT_ROLE_VISITOR ||
+          c.summary.state !== ConversationState.CONVERSATION_STATE_CLOSED),
+    );
+  }
+
+  #event(conversation: FakeConversation, type: ConversationEventType): ServerFrame {
+    const s = conversation.summary;
+    return {
+      kind: {
+        $case: 'conversation',
+        value: {
+          event: {
+            type,
+            tenantId: TENANT,
+            conversationId: s.conversationId,
+            state: s.state,
+            visitorId: s.visitorId,
+            agentId: s.agentId,
+            lastSeq: s.lastSeq,
+            atMs: Date.now(),
+            channel: s.channel,
+            actor: undefined,
+            reason: '',
+            version: s.version,
+          },
+        },
+      },
+    };
+  }
+
+  #broadcast(conversation: FakeConversation, frame: ServerFrame): void {
+    for (const connection of this.#connections) {
+      const participant = connection.participant;
+      if (participant !== undefined && this.#isMember(conversation, participant))
+        this.#send(connection.ws, frame);
+    }
+  }
+
+  #send(ws: WebSocket, frame: ServerFrame): void {
+    ws.send(ServerFrame.encode(frame).finish(), { binary: true });
+  }
+
+  #fatal(connection: Connection, code: ErrorCode, closeCode: number, message: string): void {
+    this.#send(connection.ws, {
+      kind: { $case: 'error', value: { code, message, retryable: false, clientMsgId: '' } },
+    });
+    connection.ws.close(closeCode, message);
+  }
+
+  #onConnection(ws: WebSocket): void {
+    const connection: Connection = {
+      ws,
+      participant: undefined,
+      helloTimer: setTimeout(() => {
+        ws.close(4008, 'no Hello in time');
+      }, this.#options.helloTimeoutMs),
+    };
+    this.#connections.add(connection);
+    ws.on('message', (data, isBinary) => {
+      this.#onFrame(connection, data, isBinary);
+    });
+    ws.on('close', () => {
+      clearTimeout(connection.helloTimer);
+      this.#connections.delete(connection);
+    });
+  }
+
+  #onFrame(connection: Connection, data: RawData, isBinary: boolean): void {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Buffer);
+    if (bytes.length > this.#options.maxFrameBytes) {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_FRAME_TOO_LARGE, 1009, 'frame too large');
+      return;
+    }
+    if (!isBinary) {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_BAD_FRAME, 4000, 'text frames are not accepted');
+      return;
+    }
+    let frame: ClientFrame;
+    try {
+      frame = ClientFrame.decode(bytes);
+    } catch {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_BAD_FRAME, 4000, 'undecodable frame');
+      return;
+    }
+    this.received.push(frame);
+    for (const waiter of this.#frameWaiters.splice(0)) waiter(frame);
+    const kind = frame.kind;
+    if (kind === undefined) {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_BAD_FRAME, 4000, 'empty frame');
+      return;
+    }
+    const participant = connection.participant;
+    if (kind.$case === 'hello') {
+      if (participant !== undefined) {
+        this.#fatal(connection, ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 4000, 'second Hello');
+        return;
+      }
+      this.#onHello(connection, kind.value.token);
+      return;
+    }
+    if (participant === undefined) {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 4000, 'Hello must come first');
+      return;
+    }
+    switch (kind.$case) {
+      case 'ping':
+        this.#send(connection.ws, { kind: { $case: 'pong', value: { nonce: kind.value.nonce } } });
+        return;
+      case 'send':
+        this.#onSend(connection, participant, kind.value);
+        return;
+    }
+  }
+
+  #onHello(connection: Connection, token: string): void {
+    clearTimeout(connection.helloTimer);
+    const participant = this.#tokens.get(token);
+    if (participant === undefined) {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_UNAUTHENTICATED, 4001, 'invalid or expired token');
+      return;
+    }
+    if (participant.tenantGone === true) {
+      this.#fatal(connection, ErrorCode.ERROR_CODE_UNKNOWN_TENANT, 4004, 'unknown tenant');
+      return;
+    }
+    connection.participant = participant;
+    const conversations = this.#conversationsOf(participant);
+    this.#send(connection.ws, {
+      kind: {
+        $case: 'welcome',
+        value: {
+          tenantId: TENANT,
+          participantId: participant.id,
+          role: participant.role,
+          displayName: participant.displayName,
+          conversations: conversations.map((c) => ({ ...c.summary })),
+          maxFrameBytes: this.#options.maxFrameBytes,
+          pingIntervalMs: this.#options.pingIntervalMs,
+        },
+      },
+    });
+    for (const conversation of conversations) {
+      for (const message of conversation.messages) {
+        this.#send(connection.ws, { kind: { $case: 'deliver', value: { message } } });
+      }
+    }
+  }
+
+  #onSend(connection: Connection, participant: FakeParticipant, send: SendMessage): void {
+    const override = this.onSend?.(send, participant);
+    if (override === 'no-answer') return;
+    if (override !== undefined) {
+      this.#send(connection.ws, override);
+      return;
+    }
+    const fail = (code: ErrorCode, message: string): void => {
+      this.#send(connection.ws, {
+        kind: { $case: 'error', value: { code, message, retryable: false, clientMsgId: send.clientMsgId } },
+      });
+    };
+    if (!CLIENT_MSG_ID.test(send.clientMsgId)) {
+      fail(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'client_msg_id must be 1-64 characters of A-Z a-z 0-9 _ -');
+      return;
+    }
+    const trimmed = send.text.trim();
+    if (trimmed === '' || Array.from(trimmed).length > 4000) {
+      fail(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'text must be 1-4000 characters');
+      return;
+    }
+    const conversation = this.#conversations.get(send.conversationId);
+    if (conversation === undefined || !this.#isMember(conversation, participant)) {
+      fail(ErrorCode.ERROR_CODE_FORBIDDEN, 'not a participant of this conversation');
+      return;
+    }
+    const earlier = conversation.byClientMsgId.get(send.clientMsgId);
+    if (earlier !== undefined) {
+      this.#ack(connection, send, earlier.seq, true);
+      return;
+    }
+    if (conversation.summary.state === ConversationState.CONVERSATION_STATE_CLOSED) {
+      fail(ErrorCode.ERROR_CODE_CONVERSATION_CLOSED, 'conversation is closed');
+      return;
+    }
+    const seq = conversation.messages.length + 1;
+    const message: UnifiedMessage = {
+      tenantId: TENANT,
+      conversationId: send.conversationId,
+      seq,
+      clientMsgId: send.clientMsgId,
+      sender: { role: participant.role, id: participant.id, displayName: participant.displayName },
+      channel: Channel.CHANNEL_WEB_WIDGET,
+      kind: MessageKind.MESSAGE_KIND_TEXT,
+      text: send.text,
+      clientSentAtMs: send.clientSentAtMs,
+      acceptedAtMs: Date.now(),
+      metadata: {},
+    };
+    conversation.messages.push(message);
+    conversation.byClientMsgId.set(message.clientMsgId, message);
+    conversation.summary.lastSeq = seq;
+    this.#ack(connection, send, seq, false);
+    this.#broadcast(conversation, { kind: { $case: 'deliver', value: { message } } });
+  }
+
+  #ack(connection: Connection, send: SendMessage, seq: number, duplicate: boolean): void {
+    this.#send(connection.ws, {
+      kind: {
+        $case: 'ack',
+        value: {
+          clientMsgId: send.clientMsgId,
+          conversationId: send.conversationId,
+          seq,
+          duplicate,
+          acceptedAtMs: Date.now(),
+        },
+      },
+    });
+  }
+
+  #onHttp(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > 64 * 1024) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) {
+        problem(res, 413, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'Payload too large', 'body over 64 KiB');
+        return;
+      }
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+      } catch {
+        problem(res, 400, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'Bad request', 'body is not JSON');
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/v1/visitor/sessions') this.#visitorSession(body, res);
+      else if (req.method === 'POST' && req.url === '/v1/agent/login') this.#agentLogin(body, res);
+      else
+        problem(
+          res,
+          404,
+          ErrorCode.ERROR_CODE_NOT_FOUND,
+          'Not found',
+          `${req.method ?? ''} ${req.url ?? ''}`,
+        );
+    });
+  }
+
+  #visitorSession(body: Record<string, unknown>, res: ServerResponse): void {
+    if (body.widget_key !== WIDGET_KEY) {
+      problem(
+        res,
+        404,
+        ErrorCode.ERROR_CODE_UNKNOWN_TENANT,
+        'Unknown tenant',
+        'no tenant has this widget key',
+      );
+      return;
+    }
+    const displayName = typeof body.display_name === 'string' ? body.display_name : 'Visitor';
+    const previous = typeof body.token === 'string' ? this.#tokens.get(body.token) : undefined;
+    let token: string;
+    let visitorId: string;
+    let conversationId: string;
+    const open =
+      previous === undefined
+        ? undefined
+        : this.#conversationsOf(previous).find(
+            (c) => c.summary.state !== ConversationState.CONVERSATION_STATE_CLOSED,
+          );
+    if (previous !== undefined && typeof body.token === 'string') {
+      token = body.token;
+      visitorId = previous.id;
+      conversationId = open?.summary.conversationId ?? this.#openConversation(previous.id);
+    } else {
+      const created = this.addVisitor(displayName);
+      token = created.token;
+      visitorId = created.visitor.id;
+      conversationId = created.conversationId;
+    }
+    json(res, 201, {
+      token,
+      tenant_id: TENANT,
+      visitor_id: visitorId,
+      conversation_id: conversationId,
+      expires_at_ms: Date.now() + 3_600_000,
+    });
+  }
+
+  #agentLogin(body: Record<string, unknown>, res: ServerResponse): void {
+    const entry = typeof body.email === 'string' ? this.#agentsByEmail.get(body.email) : undefined;
+    if (body.tenant_id !== TENANT || entry === undefined || entry.password !== body.password) {
+      problem(res, 401, ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'Unauthenticated', 'bad credentials');
+      return;
+    }
+    const token = [...this.#tokens].find(([, p]) => p === entry.participant)?.[0] ?? '';
+    json(res, 200, {
+      token,
+      tenant_id: TENANT,
+      agent_id: entry.participant.id,
+      display_name: entry.participant.displayName,
+      expires_at_ms: Date.now() + 3_600_000,
+    });
+  }
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** A problem+json answer shaped as docs/protocol.md says. */
+export function problem(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  title: string,
+  detail: string,
+): void {
+  const name = errorCodeToJSON(code);
+  const slug = name
+    .replace(/^ERROR_CODE_/, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
+  res.writeHead(status, { 'content-type': 'application/problem+json' });
+  res.end(
+    JSON.stringify({ type: `https://switchboard.dev/problems/${slug}`, title, status, detail, code: name }),
+  );
+}

@@ -1,0 +1,67 @@
+import {
+  ErrorCode,
+  isSubjectToken,
+  type ListMessagesRequest,
+  type ListMessagesResponse,
+} from '@switchboard/proto';
+import { SwitchboardError } from '@switchboard/shared';
+import { StoreUnavailableError } from './errors';
+import { fromMessageRow } from './message-row';
+import type { HistoryQuery, MessageStore } from './ports';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const MAX_PAGE_SIZE = 1000;
+
+/** A validated ListMessages request. */
+export interface PageRequest {
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly afterSeq: number;
+  readonly limit: number;
+}
+
+/** Checks a ListMessages request; throws INVALID_ARGUMENT naming the first bad field. */
+export function validateListRequest(req: ListMessagesRequest): PageRequest {
+  if (!isSubjectToken(req.tenantId)) throw invalid('tenant_id must be 1-64 characters of [A-Za-z0-9_-]');
+  if (!isSubjectToken(req.conversationId)) {
+    throw invalid('conversation_id must be 1-64 characters of [A-Za-z0-9_-]');
+  }
+  if (!Number.isSafeInteger(req.afterSeq) || req.afterSeq < 0)
+    throw invalid('after_seq must be a non-negative integer');
+  if (!Number.isInteger(req.limit) || req.limit < 0 || req.limit > MAX_PAGE_SIZE) {
+    throw invalid(`limit must be between 0 and ${MAX_PAGE_SIZE} (0 means ${DEFAULT_PAGE_SIZE})`);
+  }
+  return {
+    tenantId: req.tenantId,
+    conversationId: req.conversationId,
+    afterSeq: req.afterSeq,
+    limit: req.limit === 0 ? DEFAULT_PAGE_SIZE : req.limit,
+  };
+}
+
+function invalid(message: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
+}
+
+/** Reads pages of stored history. */
+export class HistoryReader {
+  constructor(private readonly store: Pick<MessageStore, 'list'>) {}
+
+  async listMessages(req: ListMessagesRequest): Promise<ListMessagesResponse> {
+    const page = validateListRequest(req);
+    // One row more than asked tells whether another page follows.
+    const query: HistoryQuery = { ...page, maxRows: page.limit + 1 };
+    let rows;
+    try {
+      rows = await this.store.list(query);
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) {
+        throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history store unavailable', true, {
+          cause: err,
+        });
+      }
+      throw err;
+    }
+    return { messages: rows.slice(0, page.limit).map(fromMessageRow), hasMore: rows.length > page.limit };
+  }
+}
