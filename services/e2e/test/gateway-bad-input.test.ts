@@ -173,7 +173,11 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
   it('gateway - REST bad input gets problem+json', async () => {
     const post = (path: string, body: string): Promise<Response> =>
       fetch(`${stack.httpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const unknownKey = await post('/v1/visitor/sessions', JSON.stringify({ widget_key: 'nope' }));
+    const malformedKey = await post('/v1/visitor/sessions', JSON.stringify({ widget_key: 'no!' }));
+    expect(malformedKey.status).toBe(400);
+    expect(await malformedKey.json()).toMatchObject({ code: 'ERROR_CODE_INVALID_ARGUMENT' });
+
+    const unknownKey = await post('/v1/visitor/sessions', JSON.stringify({ widget_key: 'no-such-widget-key' }));
     expect(unknownKey.status).toBe(404);
     expect(unknownKey.headers.get('content-type')).toBe('application/problem+json');
     expect(await unknownKey.json()).toMatchObject({ code: 'ERROR_CODE_UNKNOWN_TENANT', status: 404 });
