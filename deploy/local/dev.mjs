@@ -38,7 +38,10 @@ function mustRun(cmd, args, what) {
 
 function pnpmOnPath() {
   try {
-    return execFileSync('pnpm', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('pnpm', ['--version'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return undefined;
   }
@@ -48,10 +51,15 @@ async function setup() {
   step(`pnpm ${pnpmVersion}`);
   if (pnpmOnPath() !== pnpmVersion) {
     console.log(`installing pnpm@${pnpmVersion} with npm (once)…`);
-    mustRun('npm', ['install', '--global', '--no-fund', '--no-audit', `pnpm@${pnpmVersion}`], 'installing pnpm');
+    mustRun(
+      'npm',
+      ['install', '--global', '--no-fund', '--no-audit', `pnpm@${pnpmVersion}`],
+      'installing pnpm',
+    );
     const bin = join(execFileSync('npm', ['prefix', '--global'], { encoding: 'utf8' }).trim(), 'bin');
     process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
-    if (pnpmOnPath() !== pnpmVersion) fail(`pnpm ${pnpmVersion} is still not on PATH after installing it into ${bin}`);
+    if (pnpmOnPath() !== pnpmVersion)
+      fail(`pnpm ${pnpmVersion} is still not on PATH after installing it into ${bin}`);
   }
   console.log(`pnpm ${pnpmVersion} ok`);
 
@@ -70,7 +78,14 @@ async function setup() {
 function jest() {
   const dir = mkdtempSync(join(tmpdir(), 'sb-jest-'));
   const out = join(dir, 'results.json');
-  const code = run('pnpm', ['exec', 'jest', '-c', 'services/jest.config.js', '--json', `--outputFile=${out}`]);
+  const code = run('pnpm', [
+    'exec',
+    'jest',
+    '-c',
+    'services/jest.config.js',
+    '--json',
+    `--outputFile=${out}`,
+  ]);
   let summary = '';
   if (existsSync(out)) {
     const r = JSON.parse(readFileSync(out, 'utf8'));
@@ -102,11 +117,15 @@ async function start() {
   step('build (tsc -b)');
   mustRun('pnpm', ['run', '--silent', 'build'], 'build');
   step('starting the local stack (Ctrl-C stops it)');
-  const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'services/devstack/dist/src/main.js')], {
-    cwd: root,
-    stdio: 'inherit',
-    env: process.env,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--enable-source-maps', join(root, 'services/devstack/dist/src/main.js')],
+    {
+      cwd: root,
+      stdio: 'inherit',
+      env: process.env,
+    },
+  );
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code) => process.exit(code ?? 0));
 }

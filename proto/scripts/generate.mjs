@@ -46,7 +46,10 @@ try {
     for (const f of new Set([...a, ...b])) {
       const x = a.includes(f) ? readFileSync(join(fresh, f), 'utf8') : null;
       const y = b.includes(f) ? readFileSync(join(committed, f), 'utf8') : null;
-      if (x !== y) drift.push(`proto/gen/${f}${x === null ? ' (stale, not generated any more)' : y === null ? ' (missing)' : ''}`);
+      if (x !== y)
+        drift.push(
+          `proto/gen/${f}${x === null ? ' (stale, not generated any more)' : y === null ? ' (missing)' : ''}`,
+        );
     }
     if (drift.length > 0) {
       console.error(`Generated code is out of date with proto/*.proto:\n  ${drift.join('\n  ')}`);

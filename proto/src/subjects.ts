@@ -30,7 +30,10 @@ export function isSubjectToken(s: string): boolean {
 /** Thrown when an id that must become a subject token contains characters NATS treats specially. */
 export class InvalidSubjectTokenError extends Error {
   override readonly name = 'InvalidSubjectTokenError';
-  constructor(readonly what: string, readonly value: string) {
+  constructor(
+    readonly what: string,
+    readonly value: string,
+  ) {
     super(`${what} must match ${TOKEN.source}, got ${JSON.stringify(value.slice(0, 80))}`);
   }
 }

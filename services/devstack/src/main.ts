@@ -12,12 +12,21 @@ async function main(): Promise<void> {
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
   say('starting servers…');
-  const servers: ServerSet = await startServers({ env: process.env, progress: (line) => say(`  ${line}`) });
+  const servers: ServerSet = await startServers({
+    env: process.env,
+    progress: (line) => {
+      say(`  ${line}`);
+    },
+  });
   let stack: SwitchboardStack | undefined;
   const stopAll = async (code: number): Promise<never> => {
     say('\nstopping…');
-    await stack?.stop().catch((err: unknown) => logger.error({ err }, 'stopping services failed'));
-    await servers.stop().catch((err: unknown) => logger.error({ err }, 'stopping servers failed'));
+    await stack?.stop().catch((err: unknown) => {
+      logger.error({ err }, 'stopping services failed');
+    });
+    await servers.stop().catch((err: unknown) => {
+      logger.error({ err }, 'stopping servers failed');
+    });
     process.exit(code);
   };
   process.once('SIGINT', () => void stopAll(0));
@@ -48,7 +57,8 @@ async function main(): Promise<void> {
   }
 
   const s = stack;
-  const healthOf = (name: keyof typeof s.services): string => `http://127.0.0.1:${s.services[name].ports['health'] ?? '?'}`;
+  const healthOf = (name: keyof typeof s.services): string =>
+    `http://127.0.0.1:${s.services[name].ports['health'] ?? '?'}`;
   say(`
 Switchboard is running.
 
@@ -71,10 +81,14 @@ Chat from two terminals:
   npm run switchboard -- chat --as visitor --url ${s.httpUrl} --widget-key demo-widget-key --name Ann
 
 Press Ctrl-C to stop everything.`);
-  void Promise.race(Object.values(s.services).map((p) => p.exited.then((code) => ({ p, code })))).then(({ p, code }) => {
-    say(`\n✖ ${p.name} exited unexpectedly (code ${String(code)}); last output:\n${p.output().slice(-20).join('\n')}`);
-    void stopAll(1);
-  });
+  void Promise.race(Object.values(s.services).map((p) => p.exited.then((code) => ({ p, code })))).then(
+    ({ p, code }) => {
+      say(
+        `\n✖ ${p.name} exited unexpectedly (code ${String(code)}); last output:\n${p.output().slice(-20).join('\n')}`,
+      );
+      void stopAll(1);
+    },
+  );
 }
 
 main().catch((err: unknown) => {

@@ -13,7 +13,15 @@ export interface ReceivedSpan {
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: OtlpAttribute[] };
-    scopeSpans?: { spans?: { name: string; traceId: string; spanId: string; parentSpanId?: string; attributes?: OtlpAttribute[] }[] }[];
+    scopeSpans?: {
+      spans?: {
+        name: string;
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        attributes?: OtlpAttribute[];
+      }[];
+    }[];
   }[];
 }
 interface OtlpAttribute {
@@ -48,17 +56,30 @@ export class OtlpReceiver {
 
   async stop(): Promise<void> {
     const s = this.server;
-    if (s !== undefined) await new Promise<void>((resolve) => s.close(() => resolve()));
+    if (s !== undefined)
+      await new Promise<void>((resolve) =>
+        s.close(() => {
+          resolve();
+        }),
+      );
   }
 
   private ingest(body: OtlpJson): void {
     for (const rs of body.resourceSpans ?? []) {
-      const service = String(attr(rs.resource?.attributes, 'service.name') ?? '');
+      const name = attr(rs.resource?.attributes, 'service.name');
+      const service = typeof name === 'string' ? name : '';
       for (const ss of rs.scopeSpans ?? []) {
         for (const s of ss.spans ?? []) {
           const attributes: Record<string, unknown> = {};
           for (const a of s.attributes ?? []) attributes[a.key] = value(a);
-          this.spans.push({ service, name: s.name, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', attributes });
+          this.spans.push({
+            service,
+            name: s.name,
+            traceId: s.traceId,
+            spanId: s.spanId,
+            parentSpanId: s.parentSpanId ?? '',
+            attributes,
+          });
         }
       }
     }

@@ -35,18 +35,21 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of clients) c.close();
+  await Promise.all(clients.map((c) => c.close()));
   await stack.stop();
 });
 
 function env(name: string): string {
   const v = process.env[name];
-  if (v === undefined || v === '') throw new Error(`${name} is not set; run through the integration project's globalSetup`);
+  if (v === undefined || v === '')
+    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
   return v;
 }
 
 /** A connected client that records everything it receives. */
-async function connect(token: string): Promise<{ client: SwitchboardClient; messages: UnifiedMessage[]; events: ConversationEvent[] }> {
+async function connect(
+  token: string,
+): Promise<{ client: SwitchboardClient; messages: UnifiedMessage[]; events: ConversationEvent[] }> {
   const client = new SwitchboardClient({ url: stack.wsUrl, token });
   clients.push(client);
   const messages: UnifiedMessage[] = [];
@@ -60,11 +63,15 @@ async function connect(token: string): Promise<{ client: SwitchboardClient; mess
 function listMessages(tenantId: string, conversationId: string): Promise<ListMessagesResponse> {
   const history = new HistoryServiceClient(stack.historyGrpcAddr, credentials.createInsecure());
   return new Promise((resolve, reject) => {
-    history.listMessages({ tenantId, conversationId, afterSeq: 0, limit: 100 }, new Metadata(), (err, res) => {
-      history.close();
-      if (err) reject(err);
-      else resolve(res);
-    });
+    history.listMessages(
+      { tenantId, conversationId, afterSeq: 0, limit: 100 },
+      new Metadata(),
+      (err, res) => {
+        history.close();
+        if (err) reject(err);
+        else resolve(res);
+      },
+    );
   });
 }
 
@@ -73,11 +80,18 @@ describe('chat pipeline (gateway → NATS → session → gateway, persistence �
   let visitorSession: VisitorSession;
 
   it('walking skeleton - a visitor and an online agent chat in order, and history lands in ClickHouse and MongoDB', async () => {
-    agentSession = await agentLogin(stack.httpUrl, { tenantId: 'demo', email: 'alice@demo.test', password: 'switchboard' });
+    agentSession = await agentLogin(stack.httpUrl, {
+      tenantId: 'demo',
+      email: 'alice@demo.test',
+      password: 'switchboard',
+    });
     const agent = await connect(agentSession.token);
     expect(agent.client.welcome?.role).toBe(ParticipantRole.PARTICIPANT_ROLE_AGENT);
 
-    visitorSession = await createVisitorSession(stack.httpUrl, { widgetKey: 'demo-widget-key', displayName: 'Ann' });
+    visitorSession = await createVisitorSession(stack.httpUrl, {
+      widgetKey: 'demo-widget-key',
+      displayName: 'Ann',
+    });
     const visitor = await connect(visitorSession.token);
     const conv = visitorSession.conversationId;
 
@@ -96,15 +110,22 @@ describe('chat pipeline (gateway → NATS → session → gateway, persistence �
       [3, 'I need help with my order', ParticipantRole.PARTICIPANT_ROLE_VISITOR],
     ]);
     const assigned = await waitFor('the ASSIGNED update', () =>
-      agent.events.find((e) => e.conversationId === conv && e.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED),
+      agent.events.find(
+        (e) => e.conversationId === conv && e.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED,
+      ),
     );
     expect(assigned.agentId).toBe(agentSession.agentId);
 
     // 3. The agent replies and the visitor receives it.
     const reply = await agent.client.send(conv, 'Hi Ann, I am Alice. Let me look.');
     expect(reply.seq).toBe(4);
-    const got = await waitFor('the visitor to receive the reply', () => visitor.messages.find((m) => m.seq === 4));
-    expect(got).toMatchObject({ text: 'Hi Ann, I am Alice. Let me look.', sender: { role: ParticipantRole.PARTICIPANT_ROLE_AGENT, id: agentSession.agentId } });
+    const got = await waitFor('the visitor to receive the reply', () =>
+      visitor.messages.find((m) => m.seq === 4),
+    );
+    expect(got).toMatchObject({
+      text: 'Hi Ann, I am Alice. Let me look.',
+      sender: { role: ParticipantRole.PARTICIPANT_ROLE_AGENT, id: agentSession.agentId },
+    });
     expect(visitor.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
 
     // 4. ListMessages over gRPC returns all 4 from ClickHouse.
@@ -124,10 +145,17 @@ describe('chat pipeline (gateway → NATS → session → gateway, persistence �
     const mongo = await MongoClient.connect(env('MONGO_URL'));
     try {
       const doc = await waitFor('the conversation document to show the assignment', async () => {
-        const d = await mongo.db(id).collection('conversations').findOne({ tenant_id: 'demo', conversation_id: conv });
+        const d = await mongo
+          .db(id)
+          .collection('conversations')
+          .findOne({ tenant_id: 'demo', conversation_id: conv });
         return d !== null && d['agent_id'] === agentSession.agentId ? d : undefined;
       });
-      expect(doc).toMatchObject({ tenant_id: 'demo', conversation_id: conv, visitor_id: visitorSession.visitorId });
+      expect(doc).toMatchObject({
+        tenant_id: 'demo',
+        conversation_id: conv,
+        visitor_id: visitorSession.visitorId,
+      });
       expect(doc['state']).toBe('CONVERSATION_STATE_CHATTING');
     } finally {
       await mongo.close();
@@ -136,8 +164,12 @@ describe('chat pipeline (gateway → NATS → session → gateway, persistence �
 
   it('walking skeleton - a retried send with the same client_msg_id returns the original seq', async () => {
     const visitor = await connect(visitorSession.token);
-    const first = await visitor.client.send(visitorSession.conversationId, 'one more thing', { clientMsgId: 'retry-1' });
-    const again = await visitor.client.send(visitorSession.conversationId, 'one more thing', { clientMsgId: 'retry-1' });
+    const first = await visitor.client.send(visitorSession.conversationId, 'one more thing', {
+      clientMsgId: 'retry-1',
+    });
+    const again = await visitor.client.send(visitorSession.conversationId, 'one more thing', {
+      clientMsgId: 'retry-1',
+    });
     expect(again.seq).toBe(first.seq);
     expect(again.duplicate).toBe(true);
     const history = await waitFor('the retried message stored once', async () => {
@@ -149,9 +181,12 @@ describe('chat pipeline (gateway → NATS → session → gateway, persistence �
 
   it('walking skeleton - a reconnecting agent gets its open conversation and its history again', async () => {
     const again = await connect(agentSession.token);
-    expect(again.client.welcome?.conversations.map((c) => c.conversationId)).toContain(visitorSession.conversationId);
-    await waitFor('history delivered to the new socket', () => (again.messages.length >= 5 ? true : undefined));
+    expect(again.client.welcome?.conversations.map((c) => c.conversationId)).toContain(
+      visitorSession.conversationId,
+    );
+    await waitFor('history delivered to the new socket', () =>
+      again.messages.length >= 5 ? true : undefined,
+    );
     expect(again.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 });
-

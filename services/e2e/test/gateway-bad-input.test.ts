@@ -26,7 +26,8 @@ afterAll(async () => {
 
 function env(name: string): string {
   const v = process.env[name];
-  if (v === undefined || v === '') throw new Error(`${name} is not set; run through the integration project's globalSetup`);
+  if (v === undefined || v === '')
+    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
   return v;
 }
 
@@ -37,15 +38,27 @@ interface RawOutcome {
 }
 
 /** Opens a raw socket, writes `frames` in order, and collects what comes back until the gateway closes it. */
-function rawExchange(frames: (Uint8Array | string)[], opts: { waitForClose?: boolean } = {}): Promise<RawOutcome> {
+function rawExchange(
+  frames: (Uint8Array | string)[],
+  opts: { waitForClose?: boolean } = {},
+): Promise<RawOutcome> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(stack.wsUrl);
     const received: ServerFrame[] = [];
-    const timer = setTimeout(() => {
-      ws.terminate();
-      if (opts.waitForClose === false) resolve({ errors: errorsOf(received), frames: received, closeCode: 0 });
-      else reject(new Error(`gateway did not close the socket; got ${JSON.stringify(received.map((f) => f.kind?.$case))}`));
-    }, opts.waitForClose === false ? 1500 : 15_000);
+    const timer = setTimeout(
+      () => {
+        ws.terminate();
+        if (opts.waitForClose === false)
+          resolve({ errors: errorsOf(received), frames: received, closeCode: 0 });
+        else
+          reject(
+            new Error(
+              `gateway did not close the socket; got ${JSON.stringify(received.map((f) => f.kind?.$case))}`,
+            ),
+          );
+      },
+      opts.waitForClose === false ? 1500 : 15_000,
+    );
     ws.on('open', () => {
       for (const f of frames) ws.send(f);
     });
@@ -63,7 +76,9 @@ function errorsOf(frames: ServerFrame[]): ErrorDetail[] {
 }
 
 function hello(token: string): Uint8Array {
-  return ClientFrame.encode({ kind: { $case: 'hello', value: { token, client: 'bad-input-test' } } }).finish();
+  return ClientFrame.encode({
+    kind: { $case: 'hello', value: { token, client: 'bad-input-test' } },
+  }).finish();
 }
 
 async function gatewayHealthy(): Promise<void> {
@@ -87,7 +102,9 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
   });
 
   it('gateway - an oversize frame gets FRAME_TOO_LARGE and close 1009', async () => {
-    const big = ClientFrame.encode({ kind: { $case: 'hello', value: { token: 'x'.repeat(70_000), client: '' } } }).finish();
+    const big = ClientFrame.encode({
+      kind: { $case: 'hello', value: { token: 'x'.repeat(70_000), client: '' } },
+    }).finish();
     const out = await rawExchange([big]);
     expect(out.errors.map((e) => e.code)).toEqual([ErrorCode.ERROR_CODE_FRAME_TOO_LARGE]);
     expect(out.closeCode).toBe(1009);
@@ -108,7 +125,11 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
   });
 
   it('gateway - a valid token for an unknown tenant gets UNKNOWN_TENANT and close 4004', async () => {
-    const token = await sign({ tid: 'no-such-tenant', role: 'agent', name: 'Ghost' }, 'ghost', stack.env['TOKEN_SECRET'] ?? '');
+    const token = await sign(
+      { tid: 'no-such-tenant', role: 'agent', name: 'Ghost' },
+      'ghost',
+      stack.env['TOKEN_SECRET'] ?? '',
+    );
     const out = await rawExchange([hello(token)]);
     expect(out.errors.map((e) => e.code)).toEqual([ErrorCode.ERROR_CODE_UNKNOWN_TENANT]);
     expect(out.closeCode).toBe(4004);
@@ -116,7 +137,10 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
 
   it('gateway - a frame before Hello gets PROTOCOL_VIOLATION and close 4000', async () => {
     const send = ClientFrame.encode({
-      kind: { $case: 'send', value: { clientMsgId: 'm1', conversationId: 'c1', text: 'hi', clientSentAtMs: 0 } },
+      kind: {
+        $case: 'send',
+        value: { clientMsgId: 'm1', conversationId: 'c1', text: 'hi', clientSentAtMs: 0 },
+      },
     }).finish();
     const out = await rawExchange([send]);
     expect(out.errors.map((e) => e.code)).toEqual([ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION]);
@@ -135,7 +159,11 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
     const client = new SwitchboardClient({ url: stack.wsUrl, token: v.token });
     await client.connect();
     try {
-      const codeOf = async (conversationId: string, text: string, clientMsgId?: string): Promise<ErrorCode | undefined> => {
+      const codeOf = async (
+        conversationId: string,
+        text: string,
+        clientMsgId?: string,
+      ): Promise<ErrorCode | undefined> => {
         try {
           await client.send(conversationId, text, clientMsgId === undefined ? {} : { clientMsgId });
           return undefined;
@@ -148,14 +176,34 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
       const ack = await client.send(v.conversationId, 'a valid message');
       expect(ack.seq).toBe(1);
     } finally {
-      client.close();
+      await client.close();
     }
     const raw = await rawExchange(
       [
         hello(v.token),
-        ClientFrame.encode({ kind: { $case: 'send', value: { clientMsgId: 'e1', conversationId: v.conversationId, text: '   ', clientSentAtMs: 0 } } }).finish(),
-        ClientFrame.encode({ kind: { $case: 'send', value: { clientMsgId: 'bad id!', conversationId: v.conversationId, text: 'x', clientSentAtMs: 0 } } }).finish(),
-        ClientFrame.encode({ kind: { $case: 'send', value: { clientMsgId: 'e3', conversationId: v.conversationId, text: 'y'.repeat(4001), clientSentAtMs: 0 } } }).finish(),
+        ClientFrame.encode({
+          kind: {
+            $case: 'send',
+            value: { clientMsgId: 'e1', conversationId: v.conversationId, text: '   ', clientSentAtMs: 0 },
+          },
+        }).finish(),
+        ClientFrame.encode({
+          kind: {
+            $case: 'send',
+            value: { clientMsgId: 'bad id!', conversationId: v.conversationId, text: 'x', clientSentAtMs: 0 },
+          },
+        }).finish(),
+        ClientFrame.encode({
+          kind: {
+            $case: 'send',
+            value: {
+              clientMsgId: 'e3',
+              conversationId: v.conversationId,
+              text: 'y'.repeat(4001),
+              clientSentAtMs: 0,
+            },
+          },
+        }).finish(),
       ],
       { waitForClose: false },
     );
@@ -166,18 +214,27 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
       ['e3', ErrorCode.ERROR_CODE_INVALID_ARGUMENT],
     ]);
     // Only the one valid message exists: seq 1, delivered on Welcome.
-    const delivered = raw.frames.flatMap((f) => (f.kind?.$case === 'deliver' ? [f.kind.value.message?.seq] : []));
+    const delivered = raw.frames.flatMap((f) =>
+      f.kind?.$case === 'deliver' ? [f.kind.value.message?.seq] : [],
+    );
     expect(delivered).toEqual([1]);
   });
 
   it('gateway - REST bad input gets problem+json', async () => {
     const post = (path: string, body: string): Promise<Response> =>
-      fetch(`${stack.httpUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      fetch(`${stack.httpUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
     const malformedKey = await post('/v1/visitor/sessions', JSON.stringify({ widget_key: 'no!' }));
     expect(malformedKey.status).toBe(400);
     expect(await malformedKey.json()).toMatchObject({ code: 'ERROR_CODE_INVALID_ARGUMENT' });
 
-    const unknownKey = await post('/v1/visitor/sessions', JSON.stringify({ widget_key: 'no-such-widget-key' }));
+    const unknownKey = await post(
+      '/v1/visitor/sessions',
+      JSON.stringify({ widget_key: 'no-such-widget-key' }),
+    );
     expect(unknownKey.status).toBe(404);
     expect(unknownKey.headers.get('content-type')).toBe('application/problem+json');
     expect(await unknownKey.json()).toMatchObject({ code: 'ERROR_CODE_UNKNOWN_TENANT', status: 404 });
@@ -189,7 +246,10 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
     const missing = await post('/v1/agent/login', JSON.stringify({ tenant_id: 'demo' }));
     expect(missing.status).toBe(400);
 
-    const badPassword = await post('/v1/agent/login', JSON.stringify({ tenant_id: 'demo', email: 'alice@demo.test', password: 'wrong' }));
+    const badPassword = await post(
+      '/v1/agent/login',
+      JSON.stringify({ tenant_id: 'demo', email: 'alice@demo.test', password: 'wrong' }),
+    );
     expect(badPassword.status).toBe(401);
     expect(await badPassword.json()).toMatchObject({ code: 'ERROR_CODE_UNAUTHENTICATED' });
 

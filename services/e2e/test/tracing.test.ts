@@ -28,13 +28,18 @@ afterAll(async () => {
 
 function env(name: string): string {
   const v = process.env[name];
-  if (v === undefined || v === '') throw new Error(`${name} is not set; run through the integration project's globalSetup`);
+  if (v === undefined || v === '')
+    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
   return v;
 }
 
 describe('tracing', () => {
   it('tracing - one message yields gateway, session and persistence spans in one trace', async () => {
-    const agent = await agentLogin(stack.httpUrl, { tenantId: 'demo', email: 'bob@demo.test', password: 'switchboard' });
+    const agent = await agentLogin(stack.httpUrl, {
+      tenantId: 'demo',
+      email: 'bob@demo.test',
+      password: 'switchboard',
+    });
     const agentClient = new SwitchboardClient({ url: stack.wsUrl, token: agent.token });
     await agentClient.connect();
     const v = await createVisitorSession(stack.httpUrl, { widgetKey: 'demo-widget-key' });
@@ -43,13 +48,19 @@ describe('tracing', () => {
     try {
       const ack = await visitor.send(v.conversationId, 'trace me', { clientMsgId: 'traced-1' });
       const gatewaySpan = await waitFor('the gateway.send span', () =>
-        receiver.spans.find((s) => s.name === 'gateway.send' && s.attributes['sb.client_msg_id'] === 'traced-1'),
+        receiver.spans.find(
+          (s) => s.name === 'gateway.send' && s.attributes['sb.client_msg_id'] === 'traced-1',
+        ),
       );
-      const trace = await waitFor('session and persistence spans in the same trace', () => {
-        const inTrace = receiver.spans.filter((s) => s.traceId === gatewaySpan.traceId);
-        const names = new Set(inTrace.map((s) => s.name));
-        return names.has('session.append') && names.has('persistence.store') ? inTrace : undefined;
-      }, 30_000);
+      const trace = await waitFor(
+        'session and persistence spans in the same trace',
+        () => {
+          const inTrace = receiver.spans.filter((s) => s.traceId === gatewaySpan.traceId);
+          const names = new Set(inTrace.map((s) => s.name));
+          return names.has('session.append') && names.has('persistence.store') ? inTrace : undefined;
+        },
+        30_000,
+      );
       const byName = new Map(trace.map((s) => [s.name, s]));
       expect(byName.get('gateway.send')?.service).toBe('gateway');
       expect(byName.get('session.append')?.service).toBe('session');
@@ -59,8 +70,8 @@ describe('tracing', () => {
       expect(byName.get('persistence.store')?.parentSpanId).toBe(byName.get('session.append')?.spanId);
       expect(ack.seq).toBe(1);
     } finally {
-      visitor.close();
-      agentClient.close();
+      await visitor.close();
+      await agentClient.close();
     }
   });
 });

@@ -22,7 +22,10 @@ import { startUwsServer } from './transport/uws-server';
 
 async function main(): Promise<void> {
   const config = loadGatewayConfig();
-  const telemetry = startTelemetry({ serviceName: 'gateway', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const telemetry = startTelemetry({
+    serviceName: 'gateway',
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const catalog = new SubjectCatalog(config.SB_NAMESPACE);
 
@@ -41,7 +44,12 @@ async function main(): Promise<void> {
   const health = new Health('gateway');
   health.addCheck('nats', () => nc.flush());
   health.addCheck('admin', () => directory.ping());
-  const framesIn = new Counter({ name: 'sb_gateway_frames_in_total', help: 'Client frames by kind', labelNames: ['kind'], registers: [health.registry] });
+  const framesIn = new Counter({
+    name: 'sb_gateway_frames_in_total',
+    help: 'Client frames by kind',
+    labelNames: ['kind'],
+    registers: [health.registry],
+  });
   const sendLatency = new Histogram({
     name: 'sb_gateway_send_seconds',
     help: 'From SendMessage received to SendAck or error sent',
@@ -75,8 +83,12 @@ async function main(): Promise<void> {
           pingIntervalMs: config.PING_INTERVAL_MS,
         },
         metrics: {
-          frameIn: (kind) => framesIn.inc({ kind }),
-          sendLatency: (ms, ok) => sendLatency.observe({ outcome: ok ? 'ack' : 'error' }, ms / 1000),
+          frameIn: (kind) => {
+            framesIn.inc({ kind });
+          },
+          sendLatency: (ms, ok) => {
+            sendLatency.observe({ outcome: ok ? 'ack' : 'error' }, ms / 1000);
+          },
         },
       }),
   );
@@ -94,11 +106,31 @@ async function main(): Promise<void> {
   const healthPort = await health.listen(config.HEALTH_PORT);
 
   installShutdown(logger, config.SHUTDOWN_GRACE_MS, [
-    { name: 'readiness', run: () => Promise.resolve(health.setDraining()) },
-    { name: 'sockets', run: () => Promise.resolve(server.close()) },
-    { name: 'presence', run: () => Promise.resolve(clearInterval(heartbeat)) },
+    {
+      name: 'readiness',
+      run: () => {
+        health.setDraining();
+      },
+    },
+    {
+      name: 'sockets',
+      run: () => {
+        server.close();
+      },
+    },
+    {
+      name: 'presence',
+      run: () => {
+        clearInterval(heartbeat);
+      },
+    },
     { name: 'nats', run: () => nc.drain() },
-    { name: 'admin', run: () => Promise.resolve(directory.close()) },
+    {
+      name: 'admin',
+      run: () => {
+        directory.close();
+      },
+    },
     { name: 'health', run: () => health.close() },
     { name: 'telemetry', run: () => telemetry.shutdown() },
   ]);

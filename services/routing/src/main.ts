@@ -1,5 +1,12 @@
 import { SubjectCatalog } from '@switchboard/proto';
-import { connectNats, createLogger, ensureStreams, Health, installShutdown, startTelemetry } from '@switchboard/shared';
+import {
+  connectNats,
+  createLogger,
+  ensureStreams,
+  Health,
+  installShutdown,
+  startTelemetry,
+} from '@switchboard/shared';
 import { NatsSessionCommands } from './adapters/nats-session-commands';
 import { loadRoutingConfig } from './config';
 import { Dispatcher } from './domain/dispatcher';
@@ -7,7 +14,10 @@ import { feedDispatcher } from './transport/nats-inputs';
 
 async function main(): Promise<void> {
   const config = loadRoutingConfig();
-  const telemetry = startTelemetry({ serviceName: 'routing', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const telemetry = startTelemetry({
+    serviceName: 'routing',
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
   const logger = createLogger('routing', config.LOG_LEVEL);
   const catalog = new SubjectCatalog(config.SB_NAMESPACE);
 
@@ -21,7 +31,14 @@ async function main(): Promise<void> {
       logger.warn({ err, tenant: tenantId, conversation: conversationId }, 'assignment failed; will retry');
     },
   );
-  const inputs = await feedDispatcher(nc, nc.jetstream(), catalog, dispatcher, logger, config.DISPATCH_TICK_MS);
+  const inputs = await feedDispatcher(
+    nc,
+    nc.jetstream(),
+    catalog,
+    dispatcher,
+    logger,
+    config.DISPATCH_TICK_MS,
+  );
 
   const health = new Health('routing');
   health.addCheck('nats', () => nc.flush());
@@ -31,7 +48,12 @@ async function main(): Promise<void> {
   const healthPort = await health.listen(config.HEALTH_PORT);
 
   installShutdown(logger, config.SHUTDOWN_GRACE_MS, [
-    { name: 'readiness', run: () => Promise.resolve(health.setDraining()) },
+    {
+      name: 'readiness',
+      run: () => {
+        health.setDraining();
+      },
+    },
     { name: 'inputs', run: () => inputs.stop() },
     { name: 'nats', run: () => nc.drain() },
     { name: 'health', run: () => health.close() },

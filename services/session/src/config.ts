@@ -21,7 +21,9 @@ export const sessionEnvSchema = z.object({
   MAX_LIVE_CONVERSATIONS: env.positiveInt(100_000),
 });
 
-export type SessionConfig = z.output<typeof sessionEnvSchema> & { readonly ownedPartitions: readonly number[] };
+export type SessionConfig = z.output<typeof sessionEnvSchema> & {
+  readonly ownedPartitions: readonly number[];
+};
 
 export function loadSessionConfig(source: NodeJS.ProcessEnv = process.env): SessionConfig {
   const c = loadConfig(sessionEnvSchema, source);
@@ -35,7 +37,8 @@ export function parsePartitions(spec: string, total: number): number[] {
     const [a, b] = part.split('-').map(Number);
     if (a === undefined) continue;
     for (let p = a; p <= (b ?? a); p++) {
-      if (p >= total) throw new RangeError(`OWNED_PARTITIONS names partition ${p}, but PARTITIONS is ${total}`);
+      if (p >= total)
+        throw new RangeError(`OWNED_PARTITIONS names partition ${p}, but PARTITIONS is ${total}`);
       out.add(p);
     }
   }

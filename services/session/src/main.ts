@@ -17,7 +17,10 @@ import { servePartitions } from './transport/nats-handlers';
 
 async function main(): Promise<void> {
   const config = loadSessionConfig();
-  const telemetry = startTelemetry({ serviceName: 'session', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
+  const telemetry = startTelemetry({
+    serviceName: 'session',
+    otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+  });
   const logger = createLogger('session', config.LOG_LEVEL);
   const catalog = new SubjectCatalog(config.SB_NAMESPACE);
 
@@ -49,7 +52,12 @@ async function main(): Promise<void> {
   const healthPort = await health.listen(config.HEALTH_PORT);
 
   installShutdown(logger, config.SHUTDOWN_GRACE_MS, [
-    { name: 'readiness', run: () => Promise.resolve(health.setDraining()) },
+    {
+      name: 'readiness',
+      run: () => {
+        health.setDraining();
+      },
+    },
     { name: 'partitions', run: () => partitions.stop() },
     { name: 'nats', run: () => nc.drain() },
     { name: 'health', run: () => health.close() },

@@ -12,7 +12,10 @@ export class ConfigError extends Error {
  * Validates `env` against a zod object schema whose keys are environment variable names.
  * Fails fast, listing every bad variable at once rather than the first one.
  */
-export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+export function loadConfig<S extends z.ZodObject>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.output<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

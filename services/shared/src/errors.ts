@@ -85,7 +85,13 @@ export function errorCodeOfGrpc(status: GrpcStatus): ErrorCode {
       return ErrorCode.ERROR_CODE_UNAVAILABLE;
     case GrpcStatus.RESOURCE_EXHAUSTED:
       return ErrorCode.ERROR_CODE_RATE_LIMITED;
-    default:
+    case GrpcStatus.OK:
+    case GrpcStatus.CANCELLED:
+    case GrpcStatus.UNKNOWN:
+    case GrpcStatus.ALREADY_EXISTS:
+    case GrpcStatus.UNIMPLEMENTED:
+    case GrpcStatus.INTERNAL:
+    case GrpcStatus.DATA_LOSS:
       return ErrorCode.ERROR_CODE_INTERNAL;
   }
 }
@@ -107,7 +113,16 @@ export function httpStatusOf(code: ErrorCode): number {
       return 429;
     case GrpcStatus.UNAVAILABLE:
       return 503;
-    default:
+    case GrpcStatus.OK:
+    case GrpcStatus.CANCELLED:
+    case GrpcStatus.UNKNOWN:
+    case GrpcStatus.DEADLINE_EXCEEDED:
+    case GrpcStatus.ALREADY_EXISTS:
+    case GrpcStatus.ABORTED:
+    case GrpcStatus.OUT_OF_RANGE:
+    case GrpcStatus.UNIMPLEMENTED:
+    case GrpcStatus.INTERNAL:
+    case GrpcStatus.DATA_LOSS:
       return 500;
   }
 }

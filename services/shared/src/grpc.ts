@@ -13,6 +13,7 @@ import {
 } from '@grpc/grpc-js';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import type { Logger } from './logger';
+import { errorCodeFromJSON } from '@switchboard/proto';
 import { asSwitchboardError, errorCodeOfGrpc, grpcStatusOf, SwitchboardError } from './errors';
 import { extractGrpcMetadata, injectGrpcMetadata, inSpan } from './telemetry';
 
@@ -37,7 +38,14 @@ export function unaryHandler<Req, Res>(
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
     const parent = extractGrpcMetadata(call.metadata);
-    inSpan(tracer, method, parent, { 'rpc.system': 'grpc', 'rpc.method': method }, () => handler(call.request), SpanKind.SERVER).then(
+    inSpan(
+      tracer,
+      method,
+      parent,
+      { 'rpc.system': 'grpc', 'rpc.method': method },
+      () => handler(call.request),
+      SpanKind.SERVER,
+    ).then(
       (res) => {
         callback(null, res);
       },
@@ -62,10 +70,18 @@ export function fromServiceError(err: unknown): SwitchboardError {
   const se = err as Partial<ServiceError>;
   if (typeof se.code !== 'number') return asSwitchboardError(err);
   const carried = se.metadata?.get('sb-error-code')[0];
-  const code = typeof carried === 'string' && carried !== '' ? Number(carried) : errorCodeOfGrpc(se.code);
-  return new SwitchboardError(code, se.details ?? se.message ?? 'gRPC call failed', se.code === status.UNAVAILABLE, {
-    cause: err,
-  });
+  const code =
+    typeof carried === 'string' && carried !== ''
+      ? errorCodeFromJSON(Number(carried))
+      : errorCodeOfGrpc(se.code);
+  return new SwitchboardError(
+    code,
+    se.details ?? se.message ?? 'gRPC call failed',
+    se.code === status.UNAVAILABLE,
+    {
+      cause: err,
+    },
+  );
 }
 
 export interface GrpcService {

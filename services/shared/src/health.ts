@@ -79,7 +79,11 @@ export class Health {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       this.answer(path).then(
         (a) => {
-          const answer = a ?? { status: 404, contentType: 'application/json', body: '{"status":"not found"}' };
+          const answer = a ?? {
+            status: 404,
+            contentType: 'application/json',
+            body: '{"status":"not found"}',
+          };
           res.writeHead(answer.status, { 'content-type': answer.contentType });
           res.end(answer.body);
         },
@@ -102,13 +106,19 @@ export class Health {
   async close(): Promise<void> {
     const server = this.server;
     if (server === undefined) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   }
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    const t = setTimeout(() => {
+      reject(new Error(`${what}: no answer within ${ms} ms`));
+    }, ms);
     p.then(
       (v) => {
         clearTimeout(t);

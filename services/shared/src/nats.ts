@@ -1,5 +1,6 @@
 import {
   connect,
+  DebugEvents,
   DiscardPolicy,
   headers as natsHeaders,
   nanos,
@@ -38,7 +39,7 @@ export async function connectNats(opts: NatsOptions): Promise<NatsConnection> {
   log.info({ server: nc.getServer() }, 'connected to NATS');
   void (async () => {
     for await (const s of nc.status()) {
-      if (s.type === 'pingTimer') continue;
+      if (s.type === DebugEvents.PingTimer) continue;
       log.info({ status: s.type, data: typeof s.data === 'string' ? s.data : undefined }, 'NATS status');
     }
   })();
@@ -59,7 +60,10 @@ export const defaultStreamLimits: StreamLimits = {
   duplicateWindowMs: 2 * 60_000,
 };
 
-export function streamConfigs(catalog: SubjectCatalog, limits: StreamLimits = defaultStreamLimits): StreamConfig[] {
+export function streamConfigs(
+  catalog: SubjectCatalog,
+  limits: StreamLimits = defaultStreamLimits,
+): StreamConfig[] {
   const common = {
     storage: StorageType.File,
     retention: RetentionPolicy.Limits,

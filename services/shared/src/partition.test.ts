@@ -23,7 +23,8 @@ describe('partition', () => {
       [10863919174838991n, 64, 21],
       [2016238256797177309n, 1000, 863],
     ];
-    for (const [key, buckets, want] of vectors) expect([key, buckets, jumpHash(key, buckets)]).toEqual([key, buckets, want]);
+    for (const [key, buckets, want] of vectors)
+      expect([key, buckets, jumpHash(key, buckets)]).toEqual([key, buckets, want]);
   });
 
   it('partitionOf - matches the reference for conversation ids', () => {

@@ -2,7 +2,7 @@ import type { Logger } from './logger';
 
 export interface ShutdownStep {
   readonly name: string;
-  run(): Promise<void>;
+  run(): Promise<void> | void;
 }
 
 /**

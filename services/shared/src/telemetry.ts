@@ -50,7 +50,10 @@ export function startTelemetry(opts: TelemetryOptions): Telemetry {
       [ATTR_SERVICE_VERSION]: opts.serviceVersion ?? '0.1.0',
     }),
     spanProcessors: [
-      new BatchSpanProcessor(exporter, { scheduledDelayMillis: opts.exportDelayMs ?? 500, maxQueueSize: 8192 }),
+      new BatchSpanProcessor(exporter, {
+        scheduledDelayMillis: opts.exportDelayMs ?? 500,
+        maxQueueSize: 8192,
+      }),
     ],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });

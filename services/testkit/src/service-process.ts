@@ -33,7 +33,7 @@ export interface ServiceProcess {
 }
 
 /** The compiled entry point of a service (built by `tsc -b services/tsconfig.json`). */
-export function serviceEntry(name: ServiceName | string, file = 'main.js'): string {
+export function serviceEntry(name: string, file = 'main.js'): string {
   return path.join(repoRoot(), 'services', name, 'dist', 'src', file);
 }
 
@@ -53,7 +53,9 @@ export function startService(
   });
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => {
-    child.once('exit', (code) => resolve(code));
+    child.once('exit', (code) => {
+      resolve(code);
+    });
   });
   killOnExit(child);
   return new Promise<ServiceProcess>((resolve, reject) => {

@@ -1,9 +1,4 @@
-import {
-  AgentPresence,
-  ConversationEvent,
-  UnifiedMessage,
-  type SubjectCatalog,
-} from '@switchboard/proto';
+import { AgentPresence, ConversationEvent, UnifiedMessage, type SubjectCatalog } from '@switchboard/proto';
 import { decodeOrBadFrame, isNotFound, type Logger } from '@switchboard/shared';
 import type { JetStreamManager, NatsConnection, StoredMsg, Subscription } from 'nats';
 
@@ -89,8 +84,16 @@ export class NatsConversationBus implements ConversationBus {
   ) {
     const log = logger.child({ component: 'bus' });
     this.direct = directGetOf(jsm);
-    this.messages = new SharedSubscriptions(nc, (d) => decodeOrBadFrame('message', () => UnifiedMessage.decode(d)), log);
-    this.events = new SharedSubscriptions(nc, (d) => decodeOrBadFrame('event', () => ConversationEvent.decode(d)), log);
+    this.messages = new SharedSubscriptions(
+      nc,
+      (d) => decodeOrBadFrame('message', () => UnifiedMessage.decode(d)),
+      log,
+    );
+    this.events = new SharedSubscriptions(
+      nc,
+      (d) => decodeOrBadFrame('event', () => ConversationEvent.decode(d)),
+      log,
+    );
   }
 
   onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe {
@@ -104,7 +107,10 @@ export class NatsConversationBus implements ConversationBus {
     for (;;) {
       let stored;
       try {
-        stored = await this.direct.getMessage(this.catalog.streams.conv, { next_by_subj: subject, seq: position });
+        stored = await this.direct.getMessage(this.catalog.streams.conv, {
+          next_by_subj: subject,
+          seq: position,
+        });
       } catch (err) {
         if (isNotFound(err)) return out;
         throw err;

@@ -45,13 +45,19 @@ export class GrpcDirectory implements Directory {
 
   async resolveWidgetKey(key: string): Promise<Tenant> {
     const res = await this.call(this.client.resolveWidgetKey.bind(this.client), { key });
-    if (res.tenant === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_UNKNOWN_TENANT, 'unknown widget key');
+    if (res.tenant === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNKNOWN_TENANT, 'unknown widget key');
     return res.tenant;
   }
 
   async authenticateAgent(tenantId: string, email: string, password: string): Promise<Agent> {
-    const res = await this.call(this.client.authenticateAgent.bind(this.client), { tenantId, email, password });
-    if (res.agent === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'bad credentials');
+    const res = await this.call(this.client.authenticateAgent.bind(this.client), {
+      tenantId,
+      email,
+      password,
+    });
+    if (res.agent === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAUTHENTICATED, 'bad credentials');
     return res.agent;
   }
 
@@ -65,7 +71,9 @@ export class GrpcDirectory implements Directory {
       return res.tenant;
     } catch (err) {
       if (err instanceof SwitchboardError && err.code === ErrorCode.ERROR_CODE_NOT_FOUND) {
-        throw new SwitchboardError(ErrorCode.ERROR_CODE_UNKNOWN_TENANT, 'unknown tenant', false, { cause: err });
+        throw new SwitchboardError(ErrorCode.ERROR_CODE_UNKNOWN_TENANT, 'unknown tenant', false, {
+          cause: err,
+        });
       }
       throw err;
     }
@@ -73,7 +81,10 @@ export class GrpcDirectory implements Directory {
 
   async getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary | undefined> {
     try {
-      const res = await this.call(this.client.getConversation.bind(this.client), { tenantId, conversationId });
+      const res = await this.call(this.client.getConversation.bind(this.client), {
+        tenantId,
+        conversationId,
+      });
       return res.conversation;
     } catch (err) {
       if (err instanceof SwitchboardError && err.code === ErrorCode.ERROR_CODE_NOT_FOUND) return undefined;

@@ -33,9 +33,14 @@ export class NatsSessionAppender implements SessionAppender {
       data = reply.data;
     } catch (err) {
       // No responder or no answer in time: the outcome is unknown, so the client retries with the same id.
-      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'the session service did not answer; retry', true, {
-        cause: err,
-      });
+      throw new SwitchboardError(
+        ErrorCode.ERROR_CODE_UNAVAILABLE,
+        'the session service did not answer; retry',
+        true,
+        {
+          cause: err,
+        },
+      );
     }
     const res = decodeOrBadFrame('append reply', () => AppendResponse.decode(data));
     switch (res.result?.$case) {

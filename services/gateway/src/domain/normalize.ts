@@ -1,4 +1,11 @@
-import { Channel, ErrorCode, MessageKind, ParticipantRole, type SendMessage, type UnifiedMessage } from '@switchboard/proto';
+import {
+  Channel,
+  ErrorCode,
+  MessageKind,
+  ParticipantRole,
+  type SendMessage,
+  type UnifiedMessage,
+} from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import type { Identity } from './identity';
 
@@ -7,8 +14,14 @@ import type { Identity } from './identity';
  * the token, never from the frame. Content rules (length, ids) are the session's to enforce.
  */
 export function normalizeSend(identity: Identity, send: SendMessage): UnifiedMessage {
-  if (identity.role === ParticipantRole.PARTICIPANT_ROLE_VISITOR && send.conversationId !== identity.conversationId) {
-    throw new SwitchboardError(ErrorCode.ERROR_CODE_FORBIDDEN, 'visitors can only write to their own conversation');
+  if (
+    identity.role === ParticipantRole.PARTICIPANT_ROLE_VISITOR &&
+    send.conversationId !== identity.conversationId
+  ) {
+    throw new SwitchboardError(
+      ErrorCode.ERROR_CODE_FORBIDDEN,
+      'visitors can only write to their own conversation',
+    );
   }
   if (send.conversationId === '') {
     throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'conversation_id is required');

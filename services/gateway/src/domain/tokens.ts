@@ -49,7 +49,7 @@ export class TokenService {
   /** The identity in a valid token; UNAUTHENTICATED for anything else. */
   async verify(token: string): Promise<Identity> {
     if (token === '') throw unauthenticated('a token is required');
-    let payload;
+    let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.key, {
         issuer: ISSUER,
@@ -61,16 +61,28 @@ export class TokenService {
       const expired = err instanceof joseErrors.JWTExpired;
       throw unauthenticated(expired ? 'the token has expired' : 'the token is invalid', err);
     }
-    const { sub, tid, role, name, cid } = payload as Record<string, unknown>;
+    const { sub, tid, role, name, cid } = payload;
     if (typeof sub !== 'string' || !isSubjectToken(sub) || typeof tid !== 'string' || !isSubjectToken(tid)) {
       throw unauthenticated('the token is invalid');
     }
     const displayName = typeof name === 'string' ? name : '';
     if (role === 'agent') {
-      return { tenantId: tid, role: ParticipantRole.PARTICIPANT_ROLE_AGENT, participantId: sub, displayName, conversationId: '' };
+      return {
+        tenantId: tid,
+        role: ParticipantRole.PARTICIPANT_ROLE_AGENT,
+        participantId: sub,
+        displayName,
+        conversationId: '',
+      };
     }
     if (role === 'visitor' && typeof cid === 'string' && isSubjectToken(cid)) {
-      return { tenantId: tid, role: ParticipantRole.PARTICIPANT_ROLE_VISITOR, participantId: sub, displayName, conversationId: cid };
+      return {
+        tenantId: tid,
+        role: ParticipantRole.PARTICIPANT_ROLE_VISITOR,
+        participantId: sub,
+        displayName,
+        conversationId: cid,
+      };
     }
     throw unauthenticated('the token is invalid');
   }

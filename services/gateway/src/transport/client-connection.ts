@@ -1,4 +1,5 @@
 import {
+  Channel,
   ClientFrame,
   ConversationEventType,
   ConversationState,
@@ -45,7 +46,11 @@ export interface ConnectionDeps {
   readonly presence: AgentPresenceTracker;
   readonly tracer: Tracer;
   readonly logger: Logger;
-  readonly limits: { readonly maxFrameBytes: number; readonly helloTimeoutMs: number; readonly pingIntervalMs: number };
+  readonly limits: {
+    readonly maxFrameBytes: number;
+    readonly helloTimeoutMs: number;
+    readonly pingIntervalMs: number;
+  };
   readonly metrics: { frameIn(kind: string): void; sendLatency(ms: number, ok: boolean): void };
 }
 
@@ -79,12 +84,15 @@ export class ClientConnection {
   ) {
     this.log = deps.logger.child({ component: 'connection' });
     this.helloTimer = setTimeout(() => {
-      this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'no Hello within the time limit'), CloseCode.helloTimeout);
+      this.fail(
+        new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'no Hello within the time limit'),
+        CloseCode.helloTimeout,
+      );
     }, deps.limits.helloTimeoutMs);
   }
 
-  /** Read through a getter so the compiler does not assume the phase survived an await. */
-  private get closed(): boolean {
+  /** A method, so the compiler does not assume the phase survived an await. */
+  private isClosed(): boolean {
     return this.phase === 'closed';
   }
 
@@ -93,20 +101,29 @@ export class ClientConnection {
     if (this.phase === 'closed') return;
     if (data.byteLength > this.deps.limits.maxFrameBytes) {
       this.fail(
-        new SwitchboardError(ErrorCode.ERROR_CODE_FRAME_TOO_LARGE, `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`),
+        new SwitchboardError(
+          ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
+          `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`,
+        ),
         CloseCode.frameTooLarge,
       );
       return;
     }
     if (!isBinary) {
-      this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'frames must be binary protobuf'), CloseCode.protocolViolation);
+      this.fail(
+        new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'frames must be binary protobuf'),
+        CloseCode.protocolViolation,
+      );
       return;
     }
     let frame: ClientFrame;
     try {
       frame = ClientFrame.decode(data);
     } catch {
-      this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'undecodable frame'), CloseCode.protocolViolation);
+      this.fail(
+        new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'undecodable frame'),
+        CloseCode.protocolViolation,
+      );
       return;
     }
     this.deps.metrics.frameIn(frame.kind?.$case ?? 'empty');
@@ -123,16 +140,25 @@ export class ClientConnection {
   private dispatch(frame: ClientFrame): void {
     const kind = frame.kind;
     if (kind === undefined) {
-      this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'empty frame'), CloseCode.protocolViolation);
+      this.fail(
+        new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'empty frame'),
+        CloseCode.protocolViolation,
+      );
       return;
     }
     if (this.phase === 'awaiting-hello' && kind.$case !== 'hello') {
-      this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'the first frame must be Hello'), CloseCode.protocolViolation);
+      this.fail(
+        new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'the first frame must be Hello'),
+        CloseCode.protocolViolation,
+      );
       return;
     }
     if (this.phase === 'authenticating') {
       if (kind.$case === 'hello' || this.queued.length >= MAX_QUEUED_BEFORE_WELCOME) {
-        this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'wait for Welcome'), CloseCode.protocolViolation);
+        this.fail(
+          new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'wait for Welcome'),
+          CloseCode.protocolViolation,
+        );
       } else {
         this.queued.push(frame);
       }
@@ -141,7 +167,10 @@ export class ClientConnection {
     switch (kind.$case) {
       case 'hello':
         if (this.phase === 'ready') {
-          this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'Hello was already sent'), CloseCode.protocolViolation);
+          this.fail(
+            new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'Hello was already sent'),
+            CloseCode.protocolViolation,
+          );
           return;
         }
         this.phase = 'authenticating';
@@ -164,14 +193,19 @@ export class ClientConnection {
       await this.checkTenant(identity.tenantId);
     } catch (err) {
       const e = asSwitchboardError(err);
-      const code = e.code === ErrorCode.ERROR_CODE_UNKNOWN_TENANT ? CloseCode.unknownTenant : e.code === ErrorCode.ERROR_CODE_UNAUTHENTICATED ? CloseCode.unauthenticated : CloseCode.internal;
+      const code =
+        e.code === ErrorCode.ERROR_CODE_UNKNOWN_TENANT
+          ? CloseCode.unknownTenant
+          : e.code === ErrorCode.ERROR_CODE_UNAUTHENTICATED
+            ? CloseCode.unauthenticated
+            : CloseCode.internal;
       this.fail(e, code);
       return;
     }
-    if (this.closed) return;
+    if (this.isClosed()) return;
     this.identity = identity;
     const conversations = await this.initialConversations(identity);
-    if (this.closed) return;
+    if (this.isClosed()) return;
     this.phase = 'ready';
     this.emit({
       kind: {
@@ -191,8 +225,12 @@ export class ClientConnection {
       this.onEvent(e);
     });
     for (const c of conversations) this.join(c.conversationId);
-    if (isAgent(identity)) this.deps.bus.publishPresence(this.deps.presence.connect(identity.tenantId, identity.participantId));
-    this.log.debug({ tenant: identity.tenantId, participant: identity.participantId, role: identity.role }, 'welcomed');
+    if (isAgent(identity))
+      this.deps.bus.publishPresence(this.deps.presence.connect(identity.tenantId, identity.participantId));
+    this.log.debug(
+      { tenant: identity.tenantId, participant: identity.participantId, role: identity.role },
+      'welcomed',
+    );
     for (const f of this.queued.splice(0)) this.dispatch(f);
   }
 
@@ -209,7 +247,8 @@ export class ClientConnection {
 
   private async initialConversations(identity: Identity): Promise<ConversationSummary[]> {
     try {
-      if (isAgent(identity)) return await this.deps.directory.openConversationsOfAgent(identity.tenantId, identity.participantId);
+      if (isAgent(identity))
+        return await this.deps.directory.openConversationsOfAgent(identity.tenantId, identity.participantId);
       const known = await this.deps.directory.getConversation(identity.tenantId, identity.conversationId);
       return [known ?? newConversation(identity)];
     } catch (err) {
@@ -224,11 +263,17 @@ export class ClientConnection {
     const started = Date.now();
     const span = this.deps.tracer.startSpan('gateway.send', {
       kind: SpanKind.SERVER,
-      attributes: { 'sb.tenant': identity.tenantId, 'sb.conversation': send.conversationId, 'sb.client_msg_id': send.clientMsgId },
+      attributes: {
+        'sb.tenant': identity.tenantId,
+        'sb.conversation': send.conversationId,
+        'sb.client_msg_id': send.clientMsgId,
+      },
     });
     try {
       const message = normalizeSend(identity, send);
-      const ack = await context.with(trace.setSpan(context.active(), span), () => this.deps.appender.append(message));
+      const ack = await context.with(trace.setSpan(context.active(), span), () =>
+        this.deps.appender.append(message),
+      );
       span.setAttribute('sb.seq', ack.seq);
       this.emit({
         kind: {
@@ -259,7 +304,9 @@ export class ClientConnection {
     if (identity === undefined || this.phase !== 'ready') return;
     const mine = this.conversations.has(e.conversationId);
     const assignedToMe =
-      isAgent(identity) && e.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED && e.agentId === identity.participantId;
+      isAgent(identity) &&
+      e.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED &&
+      e.agentId === identity.participantId;
     if (!mine && !assignedToMe) return;
     this.emit({ kind: { $case: 'conversation', value: { event: e } } });
     if (assignedToMe) this.join(e.conversationId);
@@ -268,7 +315,12 @@ export class ClientConnection {
   private join(conversationId: string): void {
     const identity = this.identity;
     if (identity === undefined || this.conversations.has(conversationId)) return;
-    const joined: JoinedConversation = { cursor: new DeliveryCursor(1), unsubscribe: () => undefined, filling: true, pending: [] };
+    const joined: JoinedConversation = {
+      cursor: new DeliveryCursor(1),
+      unsubscribe: () => undefined,
+      filling: true,
+      pending: [],
+    };
     this.conversations.set(conversationId, joined);
     joined.unsubscribe = this.deps.bus.onMessages(identity.tenantId, conversationId, (m) => {
       this.onLive(joined, m);
@@ -301,7 +353,7 @@ export class ClientConnection {
     joined.filling = true;
     try {
       const stored = await this.deps.bus.readFrom(identity.tenantId, conversationId, joined.cursor.nextSeq);
-      if (this.closed) return;
+      if (this.isClosed()) return;
       for (const m of stored) this.offerStored(joined, m);
       const held = joined.pending.sort((a, b) => a.seq - b.seq);
       joined.pending = [];
@@ -309,7 +361,10 @@ export class ClientConnection {
       for (const m of held) this.offerStored(joined, m);
     } catch (err) {
       this.log.error({ err, conversation: conversationId }, 'reading conversation history failed');
-      this.fail(new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history unavailable; reconnect', true), CloseCode.internal);
+      this.fail(
+        new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history unavailable; reconnect', true),
+        CloseCode.internal,
+      );
     }
   }
 
@@ -365,7 +420,7 @@ function newConversation(identity: Identity): ConversationSummary {
     lastSeq: 0,
     openedAtMs: 0,
     updatedAtMs: 0,
-    channel: 0,
+    channel: Channel.CHANNEL_UNSPECIFIED,
     version: 0,
   };
 }

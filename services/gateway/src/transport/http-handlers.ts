@@ -47,7 +47,8 @@ export class AuthEndpoints {
         role: ParticipantRole.PARTICIPANT_ROLE_VISITOR,
         participantId: previous?.participantId ?? randomUUID(),
         displayName: body.display_name ?? previous?.displayName ?? '',
-        conversationId: previous !== undefined && (await this.stillOpen(previous)) ? previous.conversationId : randomUUID(),
+        conversationId:
+          previous !== undefined && (await this.stillOpen(previous)) ? previous.conversationId : randomUUID(),
       };
       const issued = await this.tokens.issue(identity);
       res.json(201, {
@@ -94,7 +95,9 @@ export class AuthEndpoints {
     if (token === undefined || token === '') return undefined;
     try {
       const identity = await this.tokens.verify(token);
-      return identity.role === ParticipantRole.PARTICIPANT_ROLE_VISITOR && identity.tenantId === tenantId ? identity : undefined;
+      return identity.role === ParticipantRole.PARTICIPANT_ROLE_VISITOR && identity.tenantId === tenantId
+        ? identity
+        : undefined;
     } catch {
       return undefined;
     }

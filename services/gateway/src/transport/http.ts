@@ -45,7 +45,14 @@ export class PendingResponse {
       this.res.onData((chunk, isLast) => {
         size += chunk.byteLength;
         if (size > maxBytes) {
-          if (isLast) reject(new HttpProblem(413, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, `body larger than ${maxBytes} bytes`));
+          if (isLast)
+            reject(
+              new HttpProblem(
+                413,
+                ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+                `body larger than ${maxBytes} bytes`,
+              ),
+            );
           return;
         }
         // uWS neuters the ArrayBuffer when this callback returns: copy it now.
@@ -55,7 +62,9 @@ export class PendingResponse {
         try {
           resolve(JSON.parse(text === '' ? 'null' : text));
         } catch (err) {
-          reject(new HttpProblem(400, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'the body is not valid JSON', err));
+          reject(
+            new HttpProblem(400, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'the body is not valid JSON', err),
+          );
         }
       });
     });
@@ -125,7 +134,10 @@ export function toProblem(err: unknown): Problem {
   return {
     status,
     body: {
-      type: `https://switchboard.dev/problems/${name.replace(/^ERROR_CODE_/, '').toLowerCase().replace(/_/g, '-')}`,
+      type: `https://switchboard.dev/problems/${name
+        .replace(/^ERROR_CODE_/, '')
+        .toLowerCase()
+        .replace(/_/g, '-')}`,
       title: STATUS_TEXT[status] ?? 'Error',
       status,
       detail,

@@ -1,4 +1,11 @@
-import { App, DISABLED, us_listen_socket_close, us_socket_local_port, type us_listen_socket, type WebSocket } from '@trufflesuite/uws-js-unofficial';
+import {
+  App,
+  DISABLED,
+  us_listen_socket_close,
+  us_socket_local_port,
+  type us_listen_socket,
+  type WebSocket,
+} from '@trufflesuite/uws-js-unofficial';
 import type { Health } from '@switchboard/shared';
 import { CloseCode } from '../domain/close-codes';
 import type { AuthEndpoints } from './http-handlers';
@@ -112,7 +119,12 @@ export function startUwsServer(
   }
   app.any('/*', (res, req) => {
     const pending = new PendingResponse(res, false);
-    pending.json(404, { type: 'about:blank', title: 'Not Found', status: 404, detail: `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}` });
+    pending.json(404, {
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: `no route for ${req.getMethod().toUpperCase()} ${req.getUrl()}`,
+    });
   });
 
   return new Promise((resolve, reject) => {

@@ -26,13 +26,19 @@ export class NatsSessionCommands implements SessionCommands {
     }).finish();
     let data: Uint8Array;
     try {
-      const reply = await this.nc.request(this.catalog.sessionCommand(partitionOf(conversationId, this.partitions)), req, {
-        timeout: this.timeoutMs,
-        headers: tracedHeaders(),
-      });
+      const reply = await this.nc.request(
+        this.catalog.sessionCommand(partitionOf(conversationId, this.partitions)),
+        req,
+        {
+          timeout: this.timeoutMs,
+          headers: tracedHeaders(),
+        },
+      );
       data = reply.data;
     } catch (err) {
-      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'session did not answer', true, { cause: err });
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'session did not answer', true, {
+        cause: err,
+      });
     }
     const res = decodeOrBadFrame('session command reply', () => SessionCommandResponse.decode(data));
     if (res.result?.$case === 'error') throw SwitchboardError.fromDetail(res.result.value);

@@ -1,4 +1,10 @@
-import { ConversationEventType, ErrorCode, type ConversationEvent } from '@switchboard/proto';
+import {
+  Channel,
+  ConversationEventType,
+  ConversationState,
+  ErrorCode,
+  type ConversationEvent,
+} from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import { Dispatcher, type SessionCommands } from './dispatcher';
 
@@ -17,12 +23,12 @@ function opened(conversationId: string): ConversationEvent {
     type: ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED,
     tenantId: 't1',
     conversationId,
-    state: 1,
+    state: ConversationState.CONVERSATION_STATE_WAITING,
     visitorId: 'v',
     agentId: '',
     lastSeq: 0,
     atMs: 1,
-    channel: 1,
+    channel: Channel.CHANNEL_WEB_WIDGET,
     actor: undefined,
     reason: '',
     version: 1,
@@ -33,7 +39,12 @@ function setup() {
   let now = 10_000;
   const commands = new RecordingCommands();
   const errors: unknown[] = [];
-  const d = new Dispatcher(commands, { presenceTtlMs: 5000, maxConversationsPerAgent: 2 }, () => now, (e) => errors.push(e));
+  const d = new Dispatcher(
+    commands,
+    { presenceTtlMs: 5000, maxConversationsPerAgent: 2 },
+    () => now,
+    (e) => errors.push(e),
+  );
   const online = (agentId: string): void => {
     d.applyPresence({ tenantId: 't1', agentId, online: true, sockets: 1, gatewayId: 'g', atMs: now });
   };
@@ -79,7 +90,12 @@ describe('Dispatcher', () => {
     const { d } = setup();
     d.applyEvent(opened('c1'));
     d.applyEvent(opened('c2'));
-    d.applyEvent({ ...opened('c1'), type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, agentId: 'a9', version: 2 });
+    d.applyEvent({
+      ...opened('c1'),
+      type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED,
+      agentId: 'a9',
+      version: 2,
+    });
     d.applyEvent({ ...opened('c2'), type: ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED, version: 2 });
     expect(d.waitingCount('t1')).toBe(0);
   });

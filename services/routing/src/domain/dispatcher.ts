@@ -1,4 +1,9 @@
-import { ConversationEventType, ErrorCode, type AgentPresence, type ConversationEvent } from '@switchboard/proto';
+import {
+  ConversationEventType,
+  ErrorCode,
+  type AgentPresence,
+  type ConversationEvent,
+} from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 
 /** Sends lifecycle commands to the session partition owner. */

@@ -37,7 +37,9 @@ export async function feedDispatcher(
     if (live) void dispatcher.dispatch(tenantId);
   };
 
-  const consumer = await js.consumers.get(catalog.streams.events, { filterSubjects: catalog.conversationEventsAll() });
+  const consumer = await js.consumers.get(catalog.streams.events, {
+    filterSubjects: catalog.conversationEventsAll(),
+  });
   const info = await consumer.info(true);
   if (info.num_pending === 0) markCaughtUp();
   const messages: ConsumerMessages = await consumer.consume();

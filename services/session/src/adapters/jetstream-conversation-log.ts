@@ -62,7 +62,8 @@ export class JetStreamConversationLog implements ConversationLog {
 
 function seqHeader(value: string, position: number): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`message at stream position ${position} has no valid ${Headers.seq} header`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`message at stream position ${position} has no valid ${Headers.seq} header`);
   return n;
 }
 

@@ -23,9 +23,14 @@ export class JetStreamEventPublisher implements EventPublisher {
         },
       );
     } catch (err) {
-      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'publishing a lifecycle event failed', true, {
-        cause: err,
-      });
+      throw new SwitchboardError(
+        ErrorCode.ERROR_CODE_UNAVAILABLE,
+        'publishing a lifecycle event failed',
+        true,
+        {
+          cause: err,
+        },
+      );
     }
   }
 }

@@ -11,19 +11,21 @@ export class KvConversationStateStore implements ConversationStateStore {
   ) {}
 
   async get(tenantId: string, conversationId: string): Promise<StoredState | undefined> {
-    const entry = await this.guard(() => this.kv.get(this.catalog.conversationStateKey(tenantId, conversationId)));
+    const entry = await this.guard(() =>
+      this.kv.get(this.catalog.conversationStateKey(tenantId, conversationId)),
+    );
     if (entry === null || entry.operation !== 'PUT') return undefined;
     return { summary: ConversationSummary.decode(entry.value), revision: entry.revision };
   }
 
   create(summary: ConversationSummary): Promise<number> {
-    return this.guard(() =>
-      this.kv.create(this.key(summary), ConversationSummary.encode(summary).finish()),
-    );
+    return this.guard(() => this.kv.create(this.key(summary), ConversationSummary.encode(summary).finish()));
   }
 
   update(summary: ConversationSummary, revision: number): Promise<number> {
-    return this.guard(() => this.kv.update(this.key(summary), ConversationSummary.encode(summary).finish(), revision));
+    return this.guard(() =>
+      this.kv.update(this.key(summary), ConversationSummary.encode(summary).finish(), revision),
+    );
   }
 
   private key(s: ConversationSummary): string {

@@ -14,10 +14,16 @@ function setup() {
   const log = new MemoryLog();
   const events = new MemoryEvents();
   let t = 1000;
-  const service = new ConversationService(store, log, events, { now: () => ++t }, {
-    maxLiveConversations: 100,
-    recentIdsPerConversation: 100,
-  });
+  const service = new ConversationService(
+    store,
+    log,
+    events,
+    { now: () => ++t },
+    {
+      maxLiveConversations: 100,
+      recentIdsPerConversation: 100,
+    },
+  );
   return { store, log, events, service };
 }
 
@@ -53,7 +59,11 @@ async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
 describe('ConversationService', () => {
   it('append - assigns contiguous seq 1, 2, 3 in arrival order', async () => {
     const { service, log } = setup();
-    const acks = await Promise.all([service.append(visitorMsg('m1')), service.append(visitorMsg('m2')), service.append(visitorMsg('m3'))]);
+    const acks = await Promise.all([
+      service.append(visitorMsg('m1')),
+      service.append(visitorMsg('m2')),
+      service.append(visitorMsg('m3')),
+    ]);
     expect(acks.map((a) => a.seq)).toEqual([1, 2, 3]);
     expect(log.messages.map((m) => [m.clientMsgId, m.seq])).toEqual([
       ['m1', 1],
@@ -66,7 +76,9 @@ describe('ConversationService', () => {
     const { service, events, store } = setup();
     const ack = await service.append(visitorMsg('m1'));
     expect(ack.state).toBe(ConversationState.CONVERSATION_STATE_WAITING);
-    expect(events.published.map((e) => e.type)).toEqual([ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED]);
+    expect(events.published.map((e) => e.type)).toEqual([
+      ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED,
+    ]);
     expect(store.entries.get('t1.c1')?.summary.visitorId).toBe('v1');
   });
 
@@ -116,9 +128,13 @@ describe('ConversationService', () => {
   it('append - rejects bad input with INVALID_ARGUMENT', async () => {
     const { service, log } = setup();
     expect(await codeOf(service.append(visitorMsg('m1', '   ')))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
-    expect(await codeOf(service.append(visitorMsg('m1', 'x'.repeat(4001))))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(await codeOf(service.append(visitorMsg('m1', 'x'.repeat(4001))))).toBe(
+      ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    );
     expect(await codeOf(service.append(visitorMsg('bad id!')))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
-    expect(await codeOf(service.append(visitorMsg('m1', 'hi', 'c.1')))).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+    expect(await codeOf(service.append(visitorMsg('m1', 'hi', 'c.1')))).toBe(
+      ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    );
     expect(log.messages).toHaveLength(0);
   });
 
@@ -133,7 +149,12 @@ describe('ConversationService', () => {
     const { service, events } = setup();
     await service.append(visitorMsg('m1'));
     const assigned = await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
-    expect(assigned).toMatchObject({ state: ConversationState.CONVERSATION_STATE_CHATTING, agentId: 'a1', lastSeq: 1, version: 2 });
+    expect(assigned).toMatchObject({
+      state: ConversationState.CONVERSATION_STATE_CHATTING,
+      agentId: 'a1',
+      lastSeq: 1,
+      version: 2,
+    });
     expect((await service.append(agentMsg('r1'))).seq).toBe(2);
     expect(await codeOf(service.append(agentMsg('r2', 'a2')))).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
     const closed = await service.command('t1', 'c1', undefined, { kind: 'close', reason: 'resolved' });

@@ -1,4 +1,5 @@
 import {
+  Channel,
   ConversationState,
   ErrorCode,
   ParticipantRole,
@@ -100,7 +101,8 @@ export class ConversationService {
   private async appendNow(key: string, message: UnifiedMessage): Promise<AppendAck> {
     const c = await this.load(key, message.tenantId, message.conversationId);
     const sender = message.sender;
-    if (sender === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'sender is required');
+    if (sender === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'sender is required');
     const known = c.recent.get(message.clientMsgId);
     if (known !== undefined) return this.ack(message, known, true, c);
 
@@ -108,14 +110,14 @@ export class ConversationService {
       if (sender.role !== ParticipantRole.PARTICIPANT_ROLE_VISITOR) {
         throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
       }
-      await this.apply(c, message.tenantId, message.conversationId, sender, {
+    }
+    const summary =
+      c.summary ??
+      (await this.apply(c, message.tenantId, message.conversationId, sender, {
         kind: 'open',
         visitorId: sender.id,
         channel: message.channel,
-      });
-    }
-    const summary = c.summary;
-    if (summary === undefined) throw new Error('conversation has no state after open');
+      }));
     checkMayAppend(summary, sender.role, sender.id);
 
     const seq = c.lastSeq + 1;
@@ -140,10 +142,10 @@ export class ConversationService {
     command: LifecycleCommand,
   ): Promise<ConversationSummary> {
     const c = await this.load(key, tenantId, conversationId);
-    if (c.summary === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
-    await this.apply(c, tenantId, conversationId, actor, command);
-    if (c.summary === undefined) throw new Error('conversation has no state after command');
-    return { ...c.summary, lastSeq: c.lastSeq };
+    if (c.summary === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
+    const summary = await this.apply(c, tenantId, conversationId, actor, command);
+    return { ...summary, lastSeq: c.lastSeq };
   }
 
   /** Runs one lifecycle transition: compare-and-set the state, then publish the event. */
@@ -153,7 +155,7 @@ export class ConversationService {
     conversationId: string,
     actor: Participant | undefined,
     command: LifecycleCommand,
-  ): Promise<void> {
+  ): Promise<ConversationSummary> {
     const prev = c.summary;
     const t = transition(prev?.state ?? ConversationState.CONVERSATION_STATE_UNSPECIFIED, command);
     const now = this.clock.now();
@@ -166,12 +168,14 @@ export class ConversationService {
       lastSeq: c.lastSeq,
       openedAtMs: prev?.openedAtMs ?? now,
       updatedAtMs: now,
-      channel: command.kind === 'open' ? command.channel : (prev?.channel ?? 0),
+      channel: command.kind === 'open' ? command.channel : (prev?.channel ?? Channel.CHANNEL_UNSPECIFIED),
       version: (prev?.version ?? 0) + 1,
     };
-    c.revision = prev === undefined ? await this.store.create(next) : await this.store.update(next, c.revision);
+    c.revision =
+      prev === undefined ? await this.store.create(next) : await this.store.update(next, c.revision);
     c.summary = next;
     await this.events.publish(eventOf(next, t.event, actor, command.kind === 'close' ? command.reason : ''));
+    return next;
   }
 
   private async load(key: string, tenantId: string, conversationId: string): Promise<LiveConversation> {
@@ -197,11 +201,16 @@ export class ConversationService {
       // A crash may have come between storing the state and publishing its event; the publish is
       // de-duplicated by version, so repeating it is safe.
       await this.events.publish(
-        eventOf(state.summary, transition(ConversationState.CONVERSATION_STATE_UNSPECIFIED, {
-          kind: 'open',
-          visitorId: state.summary.visitorId,
-          channel: state.summary.channel,
-        }).event, undefined, ''),
+        eventOf(
+          state.summary,
+          transition(ConversationState.CONVERSATION_STATE_UNSPECIFIED, {
+            kind: 'open',
+            visitorId: state.summary.visitorId,
+            channel: state.summary.channel,
+          }).event,
+          undefined,
+          '',
+        ),
       );
     }
     this.live.set(key, c);

@@ -1,9 +1,9 @@
-import { ConversationState, ErrorCode, ParticipantRole } from '@switchboard/proto';
+import { Channel, ConversationState, ErrorCode, ParticipantRole } from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import { checkMayAppend, transition, type LifecycleCommand } from './conversation';
 
 const S = ConversationState;
-const open: LifecycleCommand = { kind: 'open', visitorId: 'v1', channel: 1 };
+const open: LifecycleCommand = { kind: 'open', visitorId: 'v1', channel: Channel.CHANNEL_WEB_WIDGET };
 const assign: LifecycleCommand = { kind: 'assign', agentId: 'a1' };
 const close: LifecycleCommand = { kind: 'close', reason: 'done' };
 
@@ -45,23 +45,39 @@ describe('conversation state machine', () => {
   it('checkMayAppend - only the assigned agent may write, and only while chatting', () => {
     const waiting = { state: S.CONVERSATION_STATE_WAITING, visitorId: 'v1', agentId: '' };
     const chatting = { state: S.CONVERSATION_STATE_CHATTING, visitorId: 'v1', agentId: 'a1' };
-    expect(codeOf(() => checkMayAppend(waiting, ParticipantRole.PARTICIPANT_ROLE_VISITOR, 'v1'))).toBeUndefined();
-    expect(codeOf(() => checkMayAppend(waiting, ParticipantRole.PARTICIPANT_ROLE_AGENT, 'a1'))).toBe(
-      ErrorCode.ERROR_CODE_FORBIDDEN,
-    );
-    expect(codeOf(() => checkMayAppend(chatting, ParticipantRole.PARTICIPANT_ROLE_AGENT, 'a1'))).toBeUndefined();
-    expect(codeOf(() => checkMayAppend(chatting, ParticipantRole.PARTICIPANT_ROLE_AGENT, 'a2'))).toBe(
-      ErrorCode.ERROR_CODE_FORBIDDEN,
-    );
-    expect(codeOf(() => checkMayAppend(chatting, ParticipantRole.PARTICIPANT_ROLE_VISITOR, 'v2'))).toBe(
-      ErrorCode.ERROR_CODE_FORBIDDEN,
-    );
+    expect(
+      codeOf(() => {
+        checkMayAppend(waiting, ParticipantRole.PARTICIPANT_ROLE_VISITOR, 'v1');
+      }),
+    ).toBeUndefined();
+    expect(
+      codeOf(() => {
+        checkMayAppend(waiting, ParticipantRole.PARTICIPANT_ROLE_AGENT, 'a1');
+      }),
+    ).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(
+      codeOf(() => {
+        checkMayAppend(chatting, ParticipantRole.PARTICIPANT_ROLE_AGENT, 'a1');
+      }),
+    ).toBeUndefined();
+    expect(
+      codeOf(() => {
+        checkMayAppend(chatting, ParticipantRole.PARTICIPANT_ROLE_AGENT, 'a2');
+      }),
+    ).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
+    expect(
+      codeOf(() => {
+        checkMayAppend(chatting, ParticipantRole.PARTICIPANT_ROLE_VISITOR, 'v2');
+      }),
+    ).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
   });
 
   it('checkMayAppend - a closed conversation takes no message', () => {
     const closed = { state: S.CONVERSATION_STATE_CLOSED, visitorId: 'v1', agentId: 'a1' };
-    expect(codeOf(() => checkMayAppend(closed, ParticipantRole.PARTICIPANT_ROLE_VISITOR, 'v1'))).toBe(
-      ErrorCode.ERROR_CODE_CONVERSATION_CLOSED,
-    );
+    expect(
+      codeOf(() => {
+        checkMayAppend(closed, ParticipantRole.PARTICIPANT_ROLE_VISITOR, 'v1');
+      }),
+    ).toBe(ErrorCode.ERROR_CODE_CONVERSATION_CLOSED);
   });
 });

@@ -87,7 +87,10 @@ export function checkMayAppend(
       return;
     case ParticipantRole.PARTICIPANT_ROLE_AGENT:
       if (c.state !== ConversationState.CONVERSATION_STATE_CHATTING || c.agentId !== senderId) {
-        throw new SwitchboardError(ErrorCode.ERROR_CODE_FORBIDDEN, 'the conversation is not assigned to this agent');
+        throw new SwitchboardError(
+          ErrorCode.ERROR_CODE_FORBIDDEN,
+          'the conversation is not assigned to this agent',
+        );
       }
       return;
     case ParticipantRole.PARTICIPANT_ROLE_BOT:

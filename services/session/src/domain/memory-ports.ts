@@ -42,7 +42,8 @@ export class MemoryLog implements ConversationLog {
   last(t: string, c: string): Promise<LastMessage | undefined> {
     for (let i = this.messages.length - 1; i >= 0; i--) {
       const m = this.messages[i];
-      if (m !== undefined && m.tenantId === t && m.conversationId === c) return Promise.resolve({ seq: m.seq, position: i + 1 });
+      if (m !== undefined && m.tenantId === t && m.conversationId === c)
+        return Promise.resolve({ seq: m.seq, position: i + 1 });
     }
     return Promise.resolve(undefined);
   }

@@ -9,9 +9,6 @@ export interface StoredState {
 /** Thrown by a store or log when a compare-and-set lost: someone else wrote first. */
 export class ConflictError extends Error {
   override readonly name = 'ConflictError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Durable lifecycle state per conversation (NATS KV in production). */

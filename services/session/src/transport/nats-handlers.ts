@@ -56,45 +56,74 @@ export function servePartitions(
 
   const checkPartition = (p: number, conversationId: string): void => {
     if (partitionOf(conversationId, totalPartitions) !== p) {
-      throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, `conversation does not belong to partition ${p}`);
+      throw new SwitchboardError(
+        ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+        `conversation does not belong to partition ${p}`,
+      );
     }
   };
 
   const onAppend = async (p: number, msg: Msg): Promise<void> => {
     let clientMsgId = '';
     try {
-      const ack = await inSpan(tracer, 'session.append', extractNatsHeaders(msg.headers), { partition: p }, async (span) => {
-        const req = decodeOrBadFrame('append request', () => AppendRequest.decode(msg.data));
-        const m = req.message;
-        if (m === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'append without a message');
-        clientMsgId = m.clientMsgId;
-        span.setAttributes({ 'sb.tenant': m.tenantId, 'sb.conversation': m.conversationId });
-        checkPartition(p, m.conversationId);
-        const result = await service.append(m);
-        span.setAttributes({ 'sb.seq': result.seq, 'sb.duplicate': result.duplicate });
-        return result;
-      }, SpanKind.SERVER);
+      const ack = await inSpan(
+        tracer,
+        'session.append',
+        extractNatsHeaders(msg.headers),
+        { partition: p },
+        async (span) => {
+          const req = decodeOrBadFrame('append request', () => AppendRequest.decode(msg.data));
+          const m = req.message;
+          if (m === undefined)
+            throw new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'append without a message');
+          clientMsgId = m.clientMsgId;
+          span.setAttributes({ 'sb.tenant': m.tenantId, 'sb.conversation': m.conversationId });
+          checkPartition(p, m.conversationId);
+          const result = await service.append(m);
+          span.setAttributes({ 'sb.seq': result.seq, 'sb.duplicate': result.duplicate });
+          return result;
+        },
+        SpanKind.SERVER,
+      );
       respond(msg, AppendResponse.encode({ result: { $case: 'ack', value: ack } }).finish());
     } catch (err) {
       const e = asSwitchboardError(err);
       if (e.code === ErrorCode.ERROR_CODE_INTERNAL) log.error({ err }, 'append failed');
-      respond(msg, AppendResponse.encode({ result: { $case: 'error', value: e.toDetail(clientMsgId) } }).finish(), e);
+      respond(
+        msg,
+        AppendResponse.encode({ result: { $case: 'error', value: e.toDetail(clientMsgId) } }).finish(),
+        e,
+      );
     }
   };
 
   const onCommand = async (p: number, msg: Msg): Promise<void> => {
     try {
-      const summary = await inSpan(tracer, 'session.command', extractNatsHeaders(msg.headers), { partition: p }, async (span) => {
-        const req = decodeOrBadFrame('session command', () => SessionCommandRequest.decode(msg.data));
-        span.setAttributes({ 'sb.tenant': req.tenantId, 'sb.conversation': req.conversationId });
-        checkPartition(p, req.conversationId);
-        return service.command(req.tenantId, req.conversationId, req.actor, lifecycleCommandOf(req));
-      }, SpanKind.SERVER);
-      respond(msg, SessionCommandResponse.encode({ result: { $case: 'conversation', value: summary } }).finish());
+      const summary = await inSpan(
+        tracer,
+        'session.command',
+        extractNatsHeaders(msg.headers),
+        { partition: p },
+        async (span) => {
+          const req = decodeOrBadFrame('session command', () => SessionCommandRequest.decode(msg.data));
+          span.setAttributes({ 'sb.tenant': req.tenantId, 'sb.conversation': req.conversationId });
+          checkPartition(p, req.conversationId);
+          return service.command(req.tenantId, req.conversationId, req.actor, lifecycleCommandOf(req));
+        },
+        SpanKind.SERVER,
+      );
+      respond(
+        msg,
+        SessionCommandResponse.encode({ result: { $case: 'conversation', value: summary } }).finish(),
+      );
     } catch (err) {
       const e = asSwitchboardError(err);
       if (e.code === ErrorCode.ERROR_CODE_INTERNAL) log.error({ err }, 'command failed');
-      respond(msg, SessionCommandResponse.encode({ result: { $case: 'error', value: e.toDetail() } }).finish(), e);
+      respond(
+        msg,
+        SessionCommandResponse.encode({ result: { $case: 'error', value: e.toDetail() } }).finish(),
+        e,
+      );
     }
   };
 
@@ -115,10 +144,12 @@ export function servePartitions(
 
 function lifecycleCommandOf(req: SessionCommandRequest): LifecycleCommand {
   const c = req.command;
-  if (c === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'command is required');
+  if (c === undefined)
+    throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'command is required');
   switch (c.$case) {
     case 'assign':
-      if (c.value.agentId === '') throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'agent_id is required');
+      if (c.value.agentId === '')
+        throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'agent_id is required');
       return { kind: 'assign', agentId: c.value.agentId };
     case 'close':
       return { kind: 'close', reason: c.value.reason };
