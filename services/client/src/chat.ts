@@ -471,6 +471,7 @@ function stateText(c: KnownConversation): string {
     case ConversationState.CONVERSATION_STATE_CLOSED:
       return 'closed';
     case ConversationState.CONVERSATION_STATE_UNSPECIFIED:
+      return 'new conversation; your first message opens it';
     case ConversationState.UNRECOGNIZED:
       return 'state unknown';
   }
