@@ -1,3 +1,4 @@
 // Helpers shared by the end-to-end suites.
-export * from './wait';
 export * from './otlp-receiver';
+export * from './stack';
+export * from './wait';

@@ -14,37 +14,21 @@ import {
   type ListMessagesResponse,
   type UnifiedMessage,
 } from '@switchboard/proto';
-import { startSwitchboard, type SwitchboardStack } from '@switchboard/testkit';
 import { MongoClient } from 'mongodb';
-import { uniqueId, waitFor } from '../src/wait';
+import { serverUrl, startTestStack, type TestStack } from '../src/stack';
+import { waitFor } from '../src/wait';
 
-const id = uniqueId('e');
-let stack: SwitchboardStack;
+let stack: TestStack;
 const clients: SwitchboardClient[] = [];
 
 beforeAll(async () => {
-  stack = await startSwitchboard({
-    natsUrl: env('NATS_URL'),
-    clickhouseUrl: env('CLICKHOUSE_URL'),
-    mongoUrl: env('MONGO_URL'),
-    namespace: id,
-    mongoDatabase: id,
-    clickhouseDatabase: id,
-    seed: true,
-  });
+  stack = await startTestStack('e');
 }, 120_000);
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
   await stack.stop();
 });
-
-function env(name: string): string {
-  const v = process.env[name];
-  if (v === undefined || v === '')
-    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
-  return v;
-}
 
 /** A connected client that records everything it receives. */
 async function connect(
@@ -142,11 +126,11 @@ describe('chat pipeline (gateway → NATS → session → gateway, persistence �
     expect(history.hasMore).toBe(false);
 
     // 5. MongoDB holds the conversation's metadata, projected from the lifecycle events.
-    const mongo = await MongoClient.connect(env('MONGO_URL'));
+    const mongo = await MongoClient.connect(serverUrl('MONGO_URL'));
     try {
       const doc = await waitFor('the conversation document to show the assignment', async () => {
         const d = await mongo
-          .db(id)
+          .db(stack.namespace)
           .collection('conversations')
           .findOne({ tenant_id: 'demo', conversation_id: conv });
         return d !== null && d['agent_id'] === agentSession.agentId ? d : undefined;

@@ -1,35 +1,18 @@
 import { createVisitorSession, SwitchboardClient } from '@switchboard/client';
 import { ClientFrame, ErrorCode, ServerFrame, type ErrorDetail } from '@switchboard/proto';
-import { startSwitchboard, type SwitchboardStack } from '@switchboard/testkit';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
-import { uniqueId } from '../src/wait';
+import { startTestStack, type TestStack } from '../src/stack';
 
-const id = uniqueId('b');
-let stack: SwitchboardStack;
+let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startSwitchboard({
-    natsUrl: env('NATS_URL'),
-    clickhouseUrl: env('CLICKHOUSE_URL'),
-    mongoUrl: env('MONGO_URL'),
-    namespace: id,
-    mongoDatabase: id,
-    clickhouseDatabase: id,
-    seed: true,
-  });
+  stack = await startTestStack('b');
 }, 120_000);
 
 afterAll(async () => {
   await stack.stop();
 });
-
-function env(name: string): string {
-  const v = process.env[name];
-  if (v === undefined || v === '')
-    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
-  return v;
-}
 
 interface RawOutcome {
   readonly errors: ErrorDetail[];

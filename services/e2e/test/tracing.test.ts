@@ -1,37 +1,20 @@
 import { agentLogin, createVisitorSession, SwitchboardClient } from '@switchboard/client';
-import { startSwitchboard, type SwitchboardStack } from '@switchboard/testkit';
 import { OtlpReceiver } from '../src/otlp-receiver';
-import { uniqueId, waitFor } from '../src/wait';
+import { startTestStack, type TestStack } from '../src/stack';
+import { waitFor } from '../src/wait';
 
-const id = uniqueId('t');
 const receiver = new OtlpReceiver();
-let stack: SwitchboardStack;
+let stack: TestStack;
 
 beforeAll(async () => {
   const endpoint = await receiver.start();
-  stack = await startSwitchboard({
-    natsUrl: env('NATS_URL'),
-    clickhouseUrl: env('CLICKHOUSE_URL'),
-    mongoUrl: env('MONGO_URL'),
-    namespace: id,
-    mongoDatabase: id,
-    clickhouseDatabase: id,
-    seed: true,
-    otlpEndpoint: endpoint,
-  });
+  stack = await startTestStack('t', { otlpEndpoint: endpoint });
 }, 120_000);
 
 afterAll(async () => {
   await stack.stop();
   await receiver.stop();
 });
-
-function env(name: string): string {
-  const v = process.env[name];
-  if (v === undefined || v === '')
-    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
-  return v;
-}
 
 describe('tracing', () => {
   it('tracing - one message yields gateway, session and persistence spans in one trace', async () => {

@@ -1,0 +1,30 @@
+import { startSwitchboard, type StackOptions, type SwitchboardStack } from '@switchboard/testkit';
+import { uniqueId } from './wait';
+
+/** A server URL that the integration project's global setup exported. */
+export function serverUrl(name: 'NATS_URL' | 'CLICKHOUSE_URL' | 'MONGO_URL'): string {
+  const v = process.env[name];
+  if (v === undefined || v === '')
+    throw new Error(`${name} is not set; run through the integration project's globalSetup`);
+  return v;
+}
+
+/**
+ * The five services as processes against the shared test servers, seeded with the demo tenant, in a
+ * namespace of their own (subjects, streams, MongoDB and ClickHouse databases).
+ */
+export type TestStack = SwitchboardStack & { readonly namespace: string };
+
+export function startTestStack(prefix: string, extra: Partial<StackOptions> = {}): Promise<TestStack> {
+  const namespace = uniqueId(prefix);
+  return startSwitchboard({
+    natsUrl: serverUrl('NATS_URL'),
+    clickhouseUrl: serverUrl('CLICKHOUSE_URL'),
+    mongoUrl: serverUrl('MONGO_URL'),
+    namespace,
+    mongoDatabase: namespace,
+    clickhouseDatabase: namespace,
+    seed: true,
+    ...extra,
+  }).then((stack) => ({ ...stack, namespace }));
+}
