@@ -135,3 +135,8 @@ export function decodeOrBadFrame<T>(what: string, decode: () => T): T {
     throw new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, `undecodable ${what}`, false, { cause: err });
   }
 }
+
+/** The ErrorCode of a SwitchboardError; undefined for anything else. */
+export function errorCodeOf(err: unknown): ErrorCode | undefined {
+  return err instanceof SwitchboardError ? err.code : undefined;
+}

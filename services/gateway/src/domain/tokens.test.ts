@@ -1,5 +1,5 @@
 import { ErrorCode, ParticipantRole } from '@switchboard/proto';
-import { SwitchboardError } from '@switchboard/shared';
+import { errorCodeOf } from '@switchboard/shared';
 import type { Identity } from './identity';
 import { TokenService } from './tokens';
 
@@ -18,13 +18,8 @@ const agent: Identity = {
   conversationId: '',
 };
 
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return err instanceof SwitchboardError ? err.code : undefined;
-  }
+function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
+  return p.then(() => undefined, errorCodeOf);
 }
 
 describe('TokenService', () => {

@@ -5,7 +5,7 @@ import {
   ParticipantRole,
   UnifiedMessage,
 } from '@switchboard/proto';
-import { SwitchboardError } from '@switchboard/shared';
+import { errorCodeOf, SwitchboardError } from '@switchboard/shared';
 import { ConversationService } from './conversation-service';
 import { MemoryEvents, MemoryLog, MemoryStateStore } from './memory-ports';
 
@@ -47,13 +47,8 @@ function agentMsg(id: string, agent = 'a1'): UnifiedMessage {
   });
 }
 
-async function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
-  try {
-    await p;
-    return undefined;
-  } catch (err) {
-    return err instanceof SwitchboardError ? err.code : undefined;
-  }
+function codeOf(p: Promise<unknown>): Promise<ErrorCode | undefined> {
+  return p.then(() => undefined, errorCodeOf);
 }
 
 describe('ConversationService', () => {

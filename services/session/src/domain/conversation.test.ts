@@ -1,5 +1,5 @@
 import { Channel, ConversationState, ErrorCode, ParticipantRole } from '@switchboard/proto';
-import { SwitchboardError } from '@switchboard/shared';
+import { errorCodeOf } from '@switchboard/shared';
 import { checkMayAppend, transition, type LifecycleCommand } from './conversation';
 
 const S = ConversationState;
@@ -12,7 +12,7 @@ function codeOf(fn: () => unknown): ErrorCode | undefined {
     fn();
     return undefined;
   } catch (err) {
-    return err instanceof SwitchboardError ? err.code : undefined;
+    return errorCodeOf(err);
   }
 }
 
