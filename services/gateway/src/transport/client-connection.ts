@@ -1,6 +1,7 @@
 import {
   Channel,
   ClientFrame,
+  CloseCode,
   ConversationEventType,
   ConversationState,
   ErrorCode,
@@ -26,7 +27,6 @@ import type { ConversationBus, Unsubscribe } from '../adapters/conversation-bus'
 import type { Directory } from '../adapters/directory';
 import type { SessionAppender } from '../adapters/session-appender';
 import type { AgentPresenceTracker } from '../domain/agent-presence';
-import { CloseCode } from '../domain/close-codes';
 import { DeliveryCursor } from '../domain/delivery-cursor';
 import { isAgent, type Identity } from '../domain/identity';
 import { normalizeSend } from '../domain/normalize';
@@ -86,7 +86,7 @@ export class ClientConnection {
     this.helloTimer = setTimeout(() => {
       this.fail(
         new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'no Hello within the time limit'),
-        CloseCode.helloTimeout,
+        CloseCode.HELLO_TIMEOUT,
       );
     }, deps.limits.helloTimeoutMs);
   }
@@ -105,14 +105,14 @@ export class ClientConnection {
           ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
           `frames are limited to ${this.deps.limits.maxFrameBytes} bytes`,
         ),
-        CloseCode.frameTooLarge,
+        CloseCode.FRAME_TOO_LARGE,
       );
       return;
     }
     if (!isBinary) {
       this.fail(
         new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'frames must be binary protobuf'),
-        CloseCode.protocolViolation,
+        CloseCode.PROTOCOL_VIOLATION,
       );
       return;
     }
@@ -122,7 +122,7 @@ export class ClientConnection {
     } catch {
       this.fail(
         new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'undecodable frame'),
-        CloseCode.protocolViolation,
+        CloseCode.PROTOCOL_VIOLATION,
       );
       return;
     }
@@ -142,14 +142,14 @@ export class ClientConnection {
     if (kind === undefined) {
       this.fail(
         new SwitchboardError(ErrorCode.ERROR_CODE_BAD_FRAME, 'empty frame'),
-        CloseCode.protocolViolation,
+        CloseCode.PROTOCOL_VIOLATION,
       );
       return;
     }
     if (this.phase === 'awaiting-hello' && kind.$case !== 'hello') {
       this.fail(
         new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'the first frame must be Hello'),
-        CloseCode.protocolViolation,
+        CloseCode.PROTOCOL_VIOLATION,
       );
       return;
     }
@@ -157,7 +157,7 @@ export class ClientConnection {
       if (kind.$case === 'hello' || this.queued.length >= MAX_QUEUED_BEFORE_WELCOME) {
         this.fail(
           new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'wait for Welcome'),
-          CloseCode.protocolViolation,
+          CloseCode.PROTOCOL_VIOLATION,
         );
       } else {
         this.queued.push(frame);
@@ -169,7 +169,7 @@ export class ClientConnection {
         if (this.phase === 'ready') {
           this.fail(
             new SwitchboardError(ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 'Hello was already sent'),
-            CloseCode.protocolViolation,
+            CloseCode.PROTOCOL_VIOLATION,
           );
           return;
         }
@@ -195,10 +195,10 @@ export class ClientConnection {
       const e = asSwitchboardError(err);
       const code =
         e.code === ErrorCode.ERROR_CODE_UNKNOWN_TENANT
-          ? CloseCode.unknownTenant
+          ? CloseCode.UNKNOWN_TENANT
           : e.code === ErrorCode.ERROR_CODE_UNAUTHENTICATED
-            ? CloseCode.unauthenticated
-            : CloseCode.internal;
+            ? CloseCode.UNAUTHENTICATED
+            : CloseCode.INTERNAL_ERROR;
       this.fail(e, code);
       return;
     }
@@ -363,7 +363,7 @@ export class ClientConnection {
       this.log.error({ err, conversation: conversationId }, 'reading conversation history failed');
       this.fail(
         new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history unavailable; reconnect', true),
-        CloseCode.internal,
+        CloseCode.INTERNAL_ERROR,
       );
     }
   }

@@ -6,8 +6,8 @@ import {
   type us_listen_socket,
   type WebSocket,
 } from '@trufflesuite/uws-js-unofficial';
+import { CloseCode } from '@switchboard/proto';
 import type { Health } from '@switchboard/shared';
-import { CloseCode } from '../domain/close-codes';
 import type { AuthEndpoints } from './http-handlers';
 import { PendingResponse, writeCors } from './http';
 import type { ClientConnection, FrameSink } from './client-connection';
@@ -142,7 +142,7 @@ export function startUwsServer(
             const data = ws.getUserData();
             if (!data.open) continue;
             data.open = false;
-            ws.end(CloseCode.goingAway, 'server shutting down');
+            ws.end(CloseCode.GOING_AWAY, 'server shutting down');
           }
         },
       });
