@@ -13,6 +13,8 @@ export const CloseCode = {
   UNAUTHENTICATED: 4001,
   UNKNOWN_TENANT: 4004,
   HELLO_TIMEOUT: 4008,
+  /** The client read too slowly and too much queued up for it; reconnect and resume from the last seq. */
+  SLOW_CONSUMER: 4009,
   RATE_LIMITED: 4029,
 } as const;
 

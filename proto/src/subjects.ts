@@ -13,6 +13,10 @@ export const Headers = {
   msgId: 'Nats-Msg-Id',
   /** The per-conversation seq of a message in SB_CONV. */
   seq: 'Sb-Seq',
+  /** The sender's client_msg_id of a message in SB_CONV (read headers-only to rebuild de-duplication). */
+  clientMsgId: 'Sb-Client-Msg-Id',
+  /** The session instance that wrote a message in SB_CONV, for audits of ownership changes. */
+  writer: 'Sb-Writer',
   /** The typed error code on a NATS reply that failed. */
   errorCode: 'Sb-Error-Code',
   /** W3C trace context. */
@@ -68,6 +72,10 @@ export interface StreamNames {
 export interface BucketNames {
   /** KV: each conversation's lifecycle state, key `<tenant>.<conversation>`. */
   readonly conversationState: string;
+  /** KV: session partition leases (`p<P>`) and live session instances (`i.<instance>`). */
+  readonly sessionLeases: string;
+  /** KV: each participant's read mark, key `<tenant>.<conversation>.<participant>`. */
+  readonly readMarks: string;
 }
 
 export class SubjectCatalog {
@@ -82,7 +90,31 @@ export class SubjectCatalog {
     this.root = namespace === '' ? 'sb.v1' : `${namespace}.sb.v1`;
     const p = namespace === '' ? '' : `${namespace.toUpperCase()}_`;
     this.streams = { conv: `${p}SB_CONV`, events: `${p}SB_EVENTS` };
-    this.buckets = { conversationState: `${p}SB_CONV_STATE` };
+    this.buckets = {
+      conversationState: `${p}SB_CONV_STATE`,
+      sessionLeases: `${p}SB_SESSION_LEASES`,
+      readMarks: `${p}SB_READ_MARKS`,
+    };
+  }
+
+  /** Key of partition p's lease in the sessionLeases bucket. */
+  partitionLeaseKey(partition: number): string {
+    return `p${partitionToken(partition)}`;
+  }
+
+  /** Key of a live session instance in the sessionLeases bucket. */
+  sessionInstanceKey(instanceId: string): string {
+    return `i.${token('instance id', instanceId)}`;
+  }
+
+  /** Key prefix of every live session instance in the sessionLeases bucket. */
+  sessionInstancePrefix(): string {
+    return 'i.';
+  }
+
+  /** Key of a participant's read mark in the readMarks bucket. */
+  readMarkKey(tenantId: string, conversationId: string, participantId: string): string {
+    return `${this.conversationStateKey(tenantId, conversationId)}.${token('participant id', participantId)}`;
   }
 
   /** Key of a conversation in the conversationState bucket. */

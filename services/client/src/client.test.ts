@@ -103,7 +103,10 @@ describe('SwitchboardClient', () => {
 
     const welcome = await client.connect();
 
-    expect(gateway.received[0]?.kind).toEqual({ $case: 'hello', value: { token, client: 'unit-test/1' } });
+    expect(gateway.received[0]?.kind).toEqual({
+      $case: 'hello',
+      value: { token, client: 'unit-test/1', resume: [], backfillLimit: 0 },
+    });
     expect(welcome.participantId).toBe(visitor.id);
     expect(welcome.role).toBe(ParticipantRole.PARTICIPANT_ROLE_VISITOR);
     expect(welcome.maxFrameBytes).toBe(64 * 1024);
@@ -201,6 +204,7 @@ describe('SwitchboardClient', () => {
           message: 'session owner moving',
           retryable: true,
           clientMsgId: send.clientMsgId,
+          requestId: 0,
         },
       },
     });
@@ -454,6 +458,7 @@ describe('SwitchboardClient', () => {
           message: 'slow down',
           retryable: true,
           clientMsgId: '',
+          requestId: 0,
         },
       },
     });

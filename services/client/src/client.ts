@@ -245,7 +245,15 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       socket.on('open', () => {
         if (socket !== this.#socket) return;
         this.#write(socket, {
-          kind: { $case: 'hello', value: { token: this.#options.token, client: this.#options.clientName } },
+          kind: {
+            $case: 'hello',
+            value: {
+              token: this.#options.token,
+              client: this.#options.clientName,
+              resume: [],
+              backfillLimit: 0,
+            },
+          },
         });
       });
       socket.on('message', (data, isBinary) => {
@@ -411,7 +419,7 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
   }
 
   #emitLocalError(code: ErrorCode, message: string): void {
-    this.emit('error', { code, message, retryable: false, clientMsgId: '' });
+    this.emit('error', { code, message, retryable: false, clientMsgId: '', requestId: 0 });
   }
 
   #startKeepAlive(socket: WebSocket, intervalMs: number): void {

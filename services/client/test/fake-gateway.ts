@@ -314,7 +314,7 @@ export class FakeGateway {
 
   #fatal(connection: Connection, code: ErrorCode, closeCode: number, message: string): void {
     this.#send(connection.ws, {
-      kind: { $case: 'error', value: { code, message, retryable: false, clientMsgId: '' } },
+      kind: { $case: 'error', value: { code, message, retryable: false, clientMsgId: '', requestId: 0 } },
     });
     connection.ws.close(closeCode, message);
   }
@@ -408,6 +408,7 @@ export class FakeGateway {
           conversations: conversations.map((c) => ({ ...c.summary })),
           maxFrameBytes: this.#options.maxFrameBytes,
           pingIntervalMs: this.#options.pingIntervalMs,
+          readStates: [],
         },
       },
     });
@@ -427,7 +428,10 @@ export class FakeGateway {
     }
     const fail = (code: ErrorCode, message: string): void => {
       this.#send(connection.ws, {
-        kind: { $case: 'error', value: { code, message, retryable: false, clientMsgId: send.clientMsgId } },
+        kind: {
+          $case: 'error',
+          value: { code, message, retryable: false, clientMsgId: send.clientMsgId, requestId: 0 },
+        },
       });
     };
     if (!CLIENT_MSG_ID.test(send.clientMsgId)) {

@@ -60,7 +60,7 @@ function errorsOf(frames: ServerFrame[]): ErrorDetail[] {
 
 function hello(token: string): Uint8Array {
   return ClientFrame.encode({
-    kind: { $case: 'hello', value: { token, client: 'bad-input-test' } },
+    kind: { $case: 'hello', value: { token, client: 'bad-input-test', resume: [], backfillLimit: 0 } },
   }).finish();
 }
 
@@ -86,7 +86,10 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
 
   it('gateway - an oversize frame gets FRAME_TOO_LARGE and close 1009', async () => {
     const big = ClientFrame.encode({
-      kind: { $case: 'hello', value: { token: 'x'.repeat(70_000), client: '' } },
+      kind: {
+        $case: 'hello',
+        value: { token: 'x'.repeat(70_000), client: '', resume: [], backfillLimit: 0 },
+      },
     }).finish();
     const out = await rawExchange([big]);
     expect(out.errors.map((e) => e.code)).toEqual([ErrorCode.ERROR_CODE_FRAME_TOO_LARGE]);

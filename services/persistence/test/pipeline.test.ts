@@ -201,6 +201,9 @@ class SwitchableStore implements MessageStore {
   list(q: HistoryQuery): Promise<MessageRow[]> {
     return this.current.list(q);
   }
+  findByClientMsgId(t: string, c: string, id: string): Promise<MessageRow | undefined> {
+    return this.current.findByClientMsgId(t, c, id);
+  }
   ping(): Promise<void> {
     return this.current.ping();
   }

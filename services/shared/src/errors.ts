@@ -16,8 +16,8 @@ export class SwitchboardError extends Error {
     super(message, options);
   }
 
-  toDetail(clientMsgId = ''): ErrorDetail {
-    return { code: this.code, message: this.message, retryable: this.retryable, clientMsgId };
+  toDetail(clientMsgId = '', requestId = 0): ErrorDetail {
+    return { code: this.code, message: this.message, retryable: this.retryable, clientMsgId, requestId };
   }
 
   static fromDetail(detail: ErrorDetail): SwitchboardError {

@@ -138,10 +138,12 @@ export interface ErrorDetail {
   retryable: boolean;
   /** The client_msg_id of the send this error answers, when there is one. */
   clientMsgId: string;
+  /** The request_id of the FetchMessages this error answers, when there is one. */
+  requestId: number;
 }
 
 function createBaseErrorDetail(): ErrorDetail {
-  return { code: 0, message: "", retryable: false, clientMsgId: "" };
+  return { code: 0, message: "", retryable: false, clientMsgId: "", requestId: 0 };
 }
 
 export const ErrorDetail: MessageFns<ErrorDetail> = {
@@ -157,6 +159,9 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     }
     if (message.clientMsgId !== "") {
       writer.uint32(34).string(message.clientMsgId);
+    }
+    if (message.requestId !== 0) {
+      writer.uint32(40).uint64(message.requestId);
     }
     return writer;
   },
@@ -206,6 +211,14 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
             message.clientMsgId = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -228,6 +241,11 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
         : isSet(object.client_msg_id)
         ? globalThis.String(object.client_msg_id)
         : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.Number(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.Number(object.request_id)
+        : 0,
     };
   },
 
@@ -245,6 +263,9 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     if (message.clientMsgId !== "") {
       obj.clientMsgId = message.clientMsgId;
     }
+    if (message.requestId !== 0) {
+      obj.requestId = Math.round(message.requestId);
+    }
     return obj;
   },
 
@@ -257,6 +278,7 @@ export const ErrorDetail: MessageFns<ErrorDetail> = {
     message.message = object.message ?? "";
     message.retryable = object.retryable ?? false;
     message.clientMsgId = object.clientMsgId ?? "";
+    message.requestId = object.requestId ?? 0;
     return message;
   },
 };
@@ -273,6 +295,17 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

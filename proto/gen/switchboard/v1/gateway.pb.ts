@@ -16,6 +16,8 @@ export interface ClientFrame {
     | { $case: "hello"; value: Hello }
     | { $case: "send"; value: SendMessage }
     | { $case: "ping"; value: Ping }
+    | { $case: "fetch"; value: FetchMessages }
+    | { $case: "markRead"; value: MarkRead }
     | undefined;
 }
 
@@ -25,6 +27,48 @@ export interface Hello {
   token: string;
   /** Free-form client name and version, for logs. */
   client: string;
+  /**
+   * Resume: the last seq this client has of each conversation it has seen. The gateway delivers exactly the
+   * messages after it, then live ones. See docs/protocol.md, "Resume".
+   */
+  resume: ResumePoint[];
+  /**
+   * For conversations not listed in resume: deliver at most this many of the latest messages first
+   * (0 = all of them). Older ones can be fetched with FetchMessages.
+   */
+  backfillLimit: number;
+}
+
+/** ResumePoint is where a client is in one conversation. */
+export interface ResumePoint {
+  conversationId: string;
+  /** The highest seq the client holds; 0 when it holds none. */
+  lastSeq: number;
+}
+
+/**
+ * FetchMessages asks for a range of a conversation's messages (gap repair, scrolling back). The answer is a
+ * Messages frame with the same request_id, or an ErrorDetail carrying it.
+ */
+export interface FetchMessages {
+  /** Chosen by the client; echoed in the answer. */
+  requestId: number;
+  conversationId: string;
+  /** First seq wanted (>= 1). */
+  fromSeq: number;
+  /** Last seq wanted, inclusive; 0 means up to the newest message. */
+  toSeq: number;
+  /** At most this many messages (1..500); 0 means 100. */
+  limit: number;
+}
+
+/**
+ * MarkRead says the participant has read a conversation up to and including seq. Sending a message marks
+ * everything before it read as well.
+ */
+export interface MarkRead {
+  conversationId: string;
+  seq: number;
 }
 
 /** SendMessage asks the gateway to append a text message to a conversation. */
@@ -50,6 +94,7 @@ export interface ServerFrame {
     | { $case: "error"; value: ErrorDetail }
     | { $case: "pong"; value: Pong }
     | { $case: "conversation"; value: ConversationUpdate }
+    | { $case: "messages"; value: Messages }
     | undefined;
 }
 
@@ -65,6 +110,19 @@ export interface Welcome {
   maxFrameBytes: number;
   /** Send a Ping at least this often, or the socket is closed as idle. */
   pingIntervalMs: number;
+  /** The participant's read mark and unread count for each conversation in `conversations`. */
+  readStates: ReadState[];
+}
+
+/** ReadState is how far a participant has read one conversation. */
+export interface ReadState {
+  conversationId: string;
+  /** The last seq the participant read: their MarkRead, or their own latest message, whichever is later. */
+  readSeq: number;
+  /** Messages after read_seq (all from other participants). */
+  unreadCount: number;
+  /** The conversation's newest seq when the Welcome was sent. */
+  lastSeq: number;
 }
 
 /** SendAck says a SendMessage is durable and has its seq. */
@@ -92,6 +150,15 @@ export interface ConversationUpdate {
   event?: ConversationEvent | undefined;
 }
 
+/** Messages answers FetchMessages: messages in seq order, never more than asked for. */
+export interface Messages {
+  requestId: number;
+  conversationId: string;
+  messages: UnifiedMessage[];
+  /** True when the range holds more messages than were returned; fetch again from the last seq + 1. */
+  hasMore: boolean;
+}
+
 function createBaseClientFrame(): ClientFrame {
   return { kind: undefined };
 }
@@ -107,6 +174,12 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         break;
       case "ping":
         Ping.encode(message.kind.value, writer.uint32(26).fork()).join();
+        break;
+      case "fetch":
+        FetchMessages.encode(message.kind.value, writer.uint32(34).fork()).join();
+        break;
+      case "markRead":
+        MarkRead.encode(message.kind.value, writer.uint32(42).fork()).join();
         break;
     }
     return writer;
@@ -149,6 +222,22 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             message.kind = { $case: "ping", value: Ping.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = { $case: "fetch", value: FetchMessages.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.kind = { $case: "markRead", value: MarkRead.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -169,6 +258,12 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         ? { $case: "send", value: SendMessage.fromJSON(object.send) }
         : isSet(object.ping)
         ? { $case: "ping", value: Ping.fromJSON(object.ping) }
+        : isSet(object.fetch)
+        ? { $case: "fetch", value: FetchMessages.fromJSON(object.fetch) }
+        : isSet(object.markRead)
+        ? { $case: "markRead", value: MarkRead.fromJSON(object.markRead) }
+        : isSet(object.mark_read)
+        ? { $case: "markRead", value: MarkRead.fromJSON(object.mark_read) }
         : undefined,
     };
   },
@@ -181,6 +276,10 @@ export const ClientFrame: MessageFns<ClientFrame> = {
       obj.send = SendMessage.toJSON(message.kind.value);
     } else if (message.kind?.$case === "ping") {
       obj.ping = Ping.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "fetch") {
+      obj.fetch = FetchMessages.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "markRead") {
+      obj.markRead = MarkRead.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -209,13 +308,25 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         }
         break;
       }
+      case "fetch": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "fetch", value: FetchMessages.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "markRead": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "markRead", value: MarkRead.fromPartial(object.kind.value) };
+        }
+        break;
+      }
     }
     return message;
   },
 };
 
 function createBaseHello(): Hello {
-  return { token: "", client: "" };
+  return { token: "", client: "", resume: [], backfillLimit: 0 };
 }
 
 export const Hello: MessageFns<Hello> = {
@@ -225,6 +336,12 @@ export const Hello: MessageFns<Hello> = {
     }
     if (message.client !== "") {
       writer.uint32(18).string(message.client);
+    }
+    for (const v of message.resume) {
+      ResumePoint.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.backfillLimit !== 0) {
+      writer.uint32(32).uint32(message.backfillLimit);
     }
     return writer;
   },
@@ -258,6 +375,22 @@ export const Hello: MessageFns<Hello> = {
             message.client = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resume.push(ResumePoint.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.backfillLimit = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -274,6 +407,12 @@ export const Hello: MessageFns<Hello> = {
     return {
       token: isSet(object.token) ? globalThis.String(object.token) : "",
       client: isSet(object.client) ? globalThis.String(object.client) : "",
+      resume: globalThis.Array.isArray(object?.resume) ? object.resume.map((e: any) => ResumePoint.fromJSON(e)) : [],
+      backfillLimit: isSet(object.backfillLimit)
+        ? globalThis.Number(object.backfillLimit)
+        : isSet(object.backfill_limit)
+        ? globalThis.Number(object.backfill_limit)
+        : 0,
     };
   },
 
@@ -285,6 +424,12 @@ export const Hello: MessageFns<Hello> = {
     if (message.client !== "") {
       obj.client = message.client;
     }
+    if (message.resume?.length) {
+      obj.resume = message.resume.map((e) => ResumePoint.toJSON(e));
+    }
+    if (message.backfillLimit !== 0) {
+      obj.backfillLimit = Math.round(message.backfillLimit);
+    }
     return obj;
   },
 
@@ -295,6 +440,339 @@ export const Hello: MessageFns<Hello> = {
     const message = createBaseHello();
     message.token = object.token ?? "";
     message.client = object.client ?? "";
+    message.resume = object.resume?.map((e) => ResumePoint.fromPartial(e)) || [];
+    message.backfillLimit = object.backfillLimit ?? 0;
+    return message;
+  },
+};
+
+function createBaseResumePoint(): ResumePoint {
+  return { conversationId: "", lastSeq: 0 };
+}
+
+export const ResumePoint: MessageFns<ResumePoint> = {
+  encode(message: ResumePoint, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.lastSeq !== 0) {
+      writer.uint32(16).uint64(message.lastSeq);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ResumePoint {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseResumePoint();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.lastSeq = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ResumePoint {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      lastSeq: isSet(object.lastSeq)
+        ? globalThis.Number(object.lastSeq)
+        : isSet(object.last_seq)
+        ? globalThis.Number(object.last_seq)
+        : 0,
+    };
+  },
+
+  toJSON(message: ResumePoint): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.lastSeq !== 0) {
+      obj.lastSeq = Math.round(message.lastSeq);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ResumePoint>, I>>(base?: I): ResumePoint {
+    return ResumePoint.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ResumePoint>, I>>(object: I): ResumePoint {
+    const message = createBaseResumePoint();
+    message.conversationId = object.conversationId ?? "";
+    message.lastSeq = object.lastSeq ?? 0;
+    return message;
+  },
+};
+
+function createBaseFetchMessages(): FetchMessages {
+  return { requestId: 0, conversationId: "", fromSeq: 0, toSeq: 0, limit: 0 };
+}
+
+export const FetchMessages: MessageFns<FetchMessages> = {
+  encode(message: FetchMessages, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.fromSeq !== 0) {
+      writer.uint32(24).uint64(message.fromSeq);
+    }
+    if (message.toSeq !== 0) {
+      writer.uint32(32).uint64(message.toSeq);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(40).uint32(message.limit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FetchMessages {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFetchMessages();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.fromSeq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.toSeq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FetchMessages {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.Number(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.Number(object.request_id)
+        : 0,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      fromSeq: isSet(object.fromSeq)
+        ? globalThis.Number(object.fromSeq)
+        : isSet(object.from_seq)
+        ? globalThis.Number(object.from_seq)
+        : 0,
+      toSeq: isSet(object.toSeq)
+        ? globalThis.Number(object.toSeq)
+        : isSet(object.to_seq)
+        ? globalThis.Number(object.to_seq)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+    };
+  },
+
+  toJSON(message: FetchMessages): unknown {
+    const obj: any = {};
+    if (message.requestId !== 0) {
+      obj.requestId = Math.round(message.requestId);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.fromSeq !== 0) {
+      obj.fromSeq = Math.round(message.fromSeq);
+    }
+    if (message.toSeq !== 0) {
+      obj.toSeq = Math.round(message.toSeq);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FetchMessages>, I>>(base?: I): FetchMessages {
+    return FetchMessages.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FetchMessages>, I>>(object: I): FetchMessages {
+    const message = createBaseFetchMessages();
+    message.requestId = object.requestId ?? 0;
+    message.conversationId = object.conversationId ?? "";
+    message.fromSeq = object.fromSeq ?? 0;
+    message.toSeq = object.toSeq ?? 0;
+    message.limit = object.limit ?? 0;
+    return message;
+  },
+};
+
+function createBaseMarkRead(): MarkRead {
+  return { conversationId: "", seq: 0 };
+}
+
+export const MarkRead: MessageFns<MarkRead> = {
+  encode(message: MarkRead, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.seq !== 0) {
+      writer.uint32(16).uint64(message.seq);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MarkRead {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMarkRead();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MarkRead {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+    };
+  },
+
+  toJSON(message: MarkRead): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MarkRead>, I>>(base?: I): MarkRead {
+    return MarkRead.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MarkRead>, I>>(object: I): MarkRead {
+    const message = createBaseMarkRead();
+    message.conversationId = object.conversationId ?? "";
+    message.seq = object.seq ?? 0;
     return message;
   },
 };
@@ -520,6 +998,9 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       case "conversation":
         ConversationUpdate.encode(message.kind.value, writer.uint32(50).fork()).join();
         break;
+      case "messages":
+        Messages.encode(message.kind.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -585,6 +1066,14 @@ export const ServerFrame: MessageFns<ServerFrame> = {
             message.kind = { $case: "conversation", value: ConversationUpdate.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.kind = { $case: "messages", value: Messages.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -611,6 +1100,8 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         ? { $case: "pong", value: Pong.fromJSON(object.pong) }
         : isSet(object.conversation)
         ? { $case: "conversation", value: ConversationUpdate.fromJSON(object.conversation) }
+        : isSet(object.messages)
+        ? { $case: "messages", value: Messages.fromJSON(object.messages) }
         : undefined,
     };
   },
@@ -629,6 +1120,8 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       obj.pong = Pong.toJSON(message.kind.value);
     } else if (message.kind?.$case === "conversation") {
       obj.conversation = ConversationUpdate.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "messages") {
+      obj.messages = Messages.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -675,6 +1168,12 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         }
         break;
       }
+      case "messages": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "messages", value: Messages.fromPartial(object.kind.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -689,6 +1188,7 @@ function createBaseWelcome(): Welcome {
     conversations: [],
     maxFrameBytes: 0,
     pingIntervalMs: 0,
+    readStates: [],
   };
 }
 
@@ -714,6 +1214,9 @@ export const Welcome: MessageFns<Welcome> = {
     }
     if (message.pingIntervalMs !== 0) {
       writer.uint32(56).uint32(message.pingIntervalMs);
+    }
+    for (const v of message.readStates) {
+      ReadState.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -787,6 +1290,14 @@ export const Welcome: MessageFns<Welcome> = {
             message.pingIntervalMs = reader.uint32();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.readStates.push(ReadState.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -830,6 +1341,11 @@ export const Welcome: MessageFns<Welcome> = {
         : isSet(object.ping_interval_ms)
         ? globalThis.Number(object.ping_interval_ms)
         : 0,
+      readStates: globalThis.Array.isArray(object?.readStates)
+        ? object.readStates.map((e: any) => ReadState.fromJSON(e))
+        : globalThis.Array.isArray(object?.read_states)
+        ? object.read_states.map((e: any) => ReadState.fromJSON(e))
+        : [],
     };
   },
 
@@ -856,6 +1372,9 @@ export const Welcome: MessageFns<Welcome> = {
     if (message.pingIntervalMs !== 0) {
       obj.pingIntervalMs = Math.round(message.pingIntervalMs);
     }
+    if (message.readStates?.length) {
+      obj.readStates = message.readStates.map((e) => ReadState.toJSON(e));
+    }
     return obj;
   },
 
@@ -871,6 +1390,140 @@ export const Welcome: MessageFns<Welcome> = {
     message.conversations = object.conversations?.map((e) => ConversationSummary.fromPartial(e)) || [];
     message.maxFrameBytes = object.maxFrameBytes ?? 0;
     message.pingIntervalMs = object.pingIntervalMs ?? 0;
+    message.readStates = object.readStates?.map((e) => ReadState.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseReadState(): ReadState {
+  return { conversationId: "", readSeq: 0, unreadCount: 0, lastSeq: 0 };
+}
+
+export const ReadState: MessageFns<ReadState> = {
+  encode(message: ReadState, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.readSeq !== 0) {
+      writer.uint32(16).uint64(message.readSeq);
+    }
+    if (message.unreadCount !== 0) {
+      writer.uint32(24).uint64(message.unreadCount);
+    }
+    if (message.lastSeq !== 0) {
+      writer.uint32(32).uint64(message.lastSeq);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReadState {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReadState();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.readSeq = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.unreadCount = longToNumber(reader.uint64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.lastSeq = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReadState {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      readSeq: isSet(object.readSeq)
+        ? globalThis.Number(object.readSeq)
+        : isSet(object.read_seq)
+        ? globalThis.Number(object.read_seq)
+        : 0,
+      unreadCount: isSet(object.unreadCount)
+        ? globalThis.Number(object.unreadCount)
+        : isSet(object.unread_count)
+        ? globalThis.Number(object.unread_count)
+        : 0,
+      lastSeq: isSet(object.lastSeq)
+        ? globalThis.Number(object.lastSeq)
+        : isSet(object.last_seq)
+        ? globalThis.Number(object.last_seq)
+        : 0,
+    };
+  },
+
+  toJSON(message: ReadState): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.readSeq !== 0) {
+      obj.readSeq = Math.round(message.readSeq);
+    }
+    if (message.unreadCount !== 0) {
+      obj.unreadCount = Math.round(message.unreadCount);
+    }
+    if (message.lastSeq !== 0) {
+      obj.lastSeq = Math.round(message.lastSeq);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReadState>, I>>(base?: I): ReadState {
+    return ReadState.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReadState>, I>>(object: I): ReadState {
+    const message = createBaseReadState();
+    message.conversationId = object.conversationId ?? "";
+    message.readSeq = object.readSeq ?? 0;
+    message.unreadCount = object.unreadCount ?? 0;
+    message.lastSeq = object.lastSeq ?? 0;
     return message;
   },
 };
@@ -1221,6 +1874,137 @@ export const ConversationUpdate: MessageFns<ConversationUpdate> = {
     message.event = (object.event !== undefined && object.event !== null)
       ? ConversationEvent.fromPartial(object.event)
       : undefined;
+    return message;
+  },
+};
+
+function createBaseMessages(): Messages {
+  return { requestId: 0, conversationId: "", messages: [], hasMore: false };
+}
+
+export const Messages: MessageFns<Messages> = {
+  encode(message: Messages, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    for (const v of message.messages) {
+      UnifiedMessage.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.hasMore !== false) {
+      writer.uint32(32).bool(message.hasMore);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Messages {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMessages();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.messages.push(UnifiedMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.hasMore = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Messages {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.Number(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.Number(object.request_id)
+        : 0,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => UnifiedMessage.fromJSON(e))
+        : [],
+      hasMore: isSet(object.hasMore)
+        ? globalThis.Boolean(object.hasMore)
+        : isSet(object.has_more)
+        ? globalThis.Boolean(object.has_more)
+        : false,
+    };
+  },
+
+  toJSON(message: Messages): unknown {
+    const obj: any = {};
+    if (message.requestId !== 0) {
+      obj.requestId = Math.round(message.requestId);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => UnifiedMessage.toJSON(e));
+    }
+    if (message.hasMore !== false) {
+      obj.hasMore = message.hasMore;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Messages>, I>>(base?: I): Messages {
+    return Messages.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Messages>, I>>(object: I): Messages {
+    const message = createBaseMessages();
+    message.requestId = object.requestId ?? 0;
+    message.conversationId = object.conversationId ?? "";
+    message.messages = object.messages?.map((e) => UnifiedMessage.fromPartial(e)) || [];
+    message.hasMore = object.hasMore ?? false;
     return message;
   },
 };

@@ -36,6 +36,19 @@ export interface ListMessagesResponse {
   hasMore: boolean;
 }
 
+/** FindMessageRequest names one message by its sender's id. */
+export interface FindMessageRequest {
+  tenantId: string;
+  conversationId: string;
+  clientMsgId: string;
+}
+
+/** FindMessageResponse holds the message when it is stored. */
+export interface FindMessageResponse {
+  found: boolean;
+  message?: UnifiedMessage | undefined;
+}
+
 function createBaseListMessagesRequest(): ListMessagesRequest {
   return { tenantId: "", conversationId: "", afterSeq: 0, limit: 0 };
 }
@@ -256,6 +269,206 @@ export const ListMessagesResponse: MessageFns<ListMessagesResponse> = {
   },
 };
 
+function createBaseFindMessageRequest(): FindMessageRequest {
+  return { tenantId: "", conversationId: "", clientMsgId: "" };
+}
+
+export const FindMessageRequest: MessageFns<FindMessageRequest> = {
+  encode(message: FindMessageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    if (message.clientMsgId !== "") {
+      writer.uint32(26).string(message.clientMsgId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindMessageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindMessageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientMsgId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindMessageRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      clientMsgId: isSet(object.clientMsgId)
+        ? globalThis.String(object.clientMsgId)
+        : isSet(object.client_msg_id)
+        ? globalThis.String(object.client_msg_id)
+        : "",
+    };
+  },
+
+  toJSON(message: FindMessageRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.clientMsgId !== "") {
+      obj.clientMsgId = message.clientMsgId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindMessageRequest>, I>>(base?: I): FindMessageRequest {
+    return FindMessageRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindMessageRequest>, I>>(object: I): FindMessageRequest {
+    const message = createBaseFindMessageRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.conversationId = object.conversationId ?? "";
+    message.clientMsgId = object.clientMsgId ?? "";
+    return message;
+  },
+};
+
+function createBaseFindMessageResponse(): FindMessageResponse {
+  return { found: false, message: undefined };
+}
+
+export const FindMessageResponse: MessageFns<FindMessageResponse> = {
+  encode(message: FindMessageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.found !== false) {
+      writer.uint32(8).bool(message.found);
+    }
+    if (message.message !== undefined) {
+      UnifiedMessage.encode(message.message, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FindMessageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFindMessageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.found = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = UnifiedMessage.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FindMessageResponse {
+    return {
+      found: isSet(object.found) ? globalThis.Boolean(object.found) : false,
+      message: isSet(object.message) ? UnifiedMessage.fromJSON(object.message) : undefined,
+    };
+  },
+
+  toJSON(message: FindMessageResponse): unknown {
+    const obj: any = {};
+    if (message.found !== false) {
+      obj.found = message.found;
+    }
+    if (message.message !== undefined) {
+      obj.message = UnifiedMessage.toJSON(message.message);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FindMessageResponse>, I>>(base?: I): FindMessageResponse {
+    return FindMessageResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FindMessageResponse>, I>>(object: I): FindMessageResponse {
+    const message = createBaseFindMessageResponse();
+    message.found = object.found ?? false;
+    message.message = (object.message !== undefined && object.message !== null)
+      ? UnifiedMessage.fromPartial(object.message)
+      : undefined;
+    return message;
+  },
+};
+
 /** HistoryService reads stored conversation history from ClickHouse (served by persistence). */
 export type HistoryServiceService = typeof HistoryServiceService;
 export const HistoryServiceService = {
@@ -270,11 +483,23 @@ export const HistoryServiceService = {
       Buffer.from(ListMessagesResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListMessagesResponse => ListMessagesResponse.decode(value),
   },
+  /** FindMessage looks a message up by the client_msg_id its sender chose (de-duplication of late retries). */
+  findMessage: {
+    path: "/switchboard.v1.HistoryService/FindMessage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FindMessageRequest): Buffer => Buffer.from(FindMessageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FindMessageRequest => FindMessageRequest.decode(value),
+    responseSerialize: (value: FindMessageResponse): Buffer => Buffer.from(FindMessageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FindMessageResponse => FindMessageResponse.decode(value),
+  },
 } as const;
 
 export interface HistoryServiceServer extends UntypedServiceImplementation {
   /** ListMessages returns a conversation's messages with seq > after_seq, in seq order. */
   listMessages: handleUnaryCall<ListMessagesRequest, ListMessagesResponse>;
+  /** FindMessage looks a message up by the client_msg_id its sender chose (de-duplication of late retries). */
+  findMessage: handleUnaryCall<FindMessageRequest, FindMessageResponse>;
 }
 
 export interface HistoryServiceClient extends Client {
@@ -293,6 +518,22 @@ export interface HistoryServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListMessagesResponse) => void,
+  ): ClientUnaryCall;
+  /** FindMessage looks a message up by the client_msg_id its sender chose (de-duplication of late retries). */
+  findMessage(
+    request: FindMessageRequest,
+    callback: (error: ServiceError | null, response: FindMessageResponse) => void,
+  ): ClientUnaryCall;
+  findMessage(
+    request: FindMessageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FindMessageResponse) => void,
+  ): ClientUnaryCall;
+  findMessage(
+    request: FindMessageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FindMessageResponse) => void,
   ): ClientUnaryCall;
 }
 

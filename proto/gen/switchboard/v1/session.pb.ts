@@ -75,6 +75,28 @@ export interface AgentPresence {
   atMs: number;
 }
 
+/**
+ * PartitionLease is the value of key p<P> in KV bucket SB_SESSION_LEASES: which session instance owns
+ * partition P, until when. Written only by compare-and-set on the key's revision.
+ */
+export interface PartitionLease {
+  owner: string;
+  acquiredAtMs: number;
+  renewedAtMs: number;
+  /** Past this time (owner's clock) any instance may take the partition over. */
+  expiresAtMs: number;
+}
+
+/**
+ * SessionInstance is the value of key i.<instance> in SB_SESSION_LEASES: a live session instance, so
+ * every instance can compute its fair share of partitions.
+ */
+export interface SessionInstance {
+  instanceId: string;
+  startedAtMs: number;
+  expiresAtMs: number;
+}
+
 function createBaseAppendRequest(): AppendRequest {
   return { message: undefined };
 }
@@ -987,6 +1009,248 @@ export const AgentPresence: MessageFns<AgentPresence> = {
     message.sockets = object.sockets ?? 0;
     message.gatewayId = object.gatewayId ?? "";
     message.atMs = object.atMs ?? 0;
+    return message;
+  },
+};
+
+function createBasePartitionLease(): PartitionLease {
+  return { owner: "", acquiredAtMs: 0, renewedAtMs: 0, expiresAtMs: 0 };
+}
+
+export const PartitionLease: MessageFns<PartitionLease> = {
+  encode(message: PartitionLease, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.owner !== "") {
+      writer.uint32(10).string(message.owner);
+    }
+    if (message.acquiredAtMs !== 0) {
+      writer.uint32(16).int64(message.acquiredAtMs);
+    }
+    if (message.renewedAtMs !== 0) {
+      writer.uint32(24).int64(message.renewedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(32).int64(message.expiresAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PartitionLease {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePartitionLease();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.owner = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.acquiredAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.renewedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PartitionLease {
+    return {
+      owner: isSet(object.owner) ? globalThis.String(object.owner) : "",
+      acquiredAtMs: isSet(object.acquiredAtMs)
+        ? globalThis.Number(object.acquiredAtMs)
+        : isSet(object.acquired_at_ms)
+        ? globalThis.Number(object.acquired_at_ms)
+        : 0,
+      renewedAtMs: isSet(object.renewedAtMs)
+        ? globalThis.Number(object.renewedAtMs)
+        : isSet(object.renewed_at_ms)
+        ? globalThis.Number(object.renewed_at_ms)
+        : 0,
+      expiresAtMs: isSet(object.expiresAtMs)
+        ? globalThis.Number(object.expiresAtMs)
+        : isSet(object.expires_at_ms)
+        ? globalThis.Number(object.expires_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: PartitionLease): unknown {
+    const obj: any = {};
+    if (message.owner !== "") {
+      obj.owner = message.owner;
+    }
+    if (message.acquiredAtMs !== 0) {
+      obj.acquiredAtMs = Math.round(message.acquiredAtMs);
+    }
+    if (message.renewedAtMs !== 0) {
+      obj.renewedAtMs = Math.round(message.renewedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      obj.expiresAtMs = Math.round(message.expiresAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PartitionLease>, I>>(base?: I): PartitionLease {
+    return PartitionLease.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PartitionLease>, I>>(object: I): PartitionLease {
+    const message = createBasePartitionLease();
+    message.owner = object.owner ?? "";
+    message.acquiredAtMs = object.acquiredAtMs ?? 0;
+    message.renewedAtMs = object.renewedAtMs ?? 0;
+    message.expiresAtMs = object.expiresAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseSessionInstance(): SessionInstance {
+  return { instanceId: "", startedAtMs: 0, expiresAtMs: 0 };
+}
+
+export const SessionInstance: MessageFns<SessionInstance> = {
+  encode(message: SessionInstance, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.instanceId !== "") {
+      writer.uint32(10).string(message.instanceId);
+    }
+    if (message.startedAtMs !== 0) {
+      writer.uint32(16).int64(message.startedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      writer.uint32(24).int64(message.expiresAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionInstance {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSessionInstance();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.instanceId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.startedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SessionInstance {
+    return {
+      instanceId: isSet(object.instanceId)
+        ? globalThis.String(object.instanceId)
+        : isSet(object.instance_id)
+        ? globalThis.String(object.instance_id)
+        : "",
+      startedAtMs: isSet(object.startedAtMs)
+        ? globalThis.Number(object.startedAtMs)
+        : isSet(object.started_at_ms)
+        ? globalThis.Number(object.started_at_ms)
+        : 0,
+      expiresAtMs: isSet(object.expiresAtMs)
+        ? globalThis.Number(object.expiresAtMs)
+        : isSet(object.expires_at_ms)
+        ? globalThis.Number(object.expires_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: SessionInstance): unknown {
+    const obj: any = {};
+    if (message.instanceId !== "") {
+      obj.instanceId = message.instanceId;
+    }
+    if (message.startedAtMs !== 0) {
+      obj.startedAtMs = Math.round(message.startedAtMs);
+    }
+    if (message.expiresAtMs !== 0) {
+      obj.expiresAtMs = Math.round(message.expiresAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SessionInstance>, I>>(base?: I): SessionInstance {
+    return SessionInstance.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SessionInstance>, I>>(object: I): SessionInstance {
+    const message = createBaseSessionInstance();
+    message.instanceId = object.instanceId ?? "";
+    message.startedAtMs = object.startedAtMs ?? 0;
+    message.expiresAtMs = object.expiresAtMs ?? 0;
     return message;
   },
 };

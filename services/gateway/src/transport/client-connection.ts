@@ -218,6 +218,7 @@ export class ClientConnection {
           conversations,
           maxFrameBytes: this.deps.limits.maxFrameBytes,
           pingIntervalMs: this.deps.limits.pingIntervalMs,
+          readStates: [],
         },
       },
     });

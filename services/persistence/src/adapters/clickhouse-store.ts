@@ -91,20 +91,43 @@ export class ClickHouseMessageStore implements MessageStore {
     }
   }
 
-  async list(q: HistoryQuery): Promise<MessageRow[]> {
+  list(q: HistoryQuery): Promise<MessageRow[]> {
     // FINAL collapses rows stored twice (redeliveries) to one per (tenant, conversation, seq).
-    const query = `SELECT ${COLUMNS} FROM ${this.table} FINAL
+    return this.select(
+      `SELECT ${COLUMNS} FROM ${this.table} FINAL
       WHERE tenant_id = ${sqlString(q.tenantId)}
         AND conversation_id = ${sqlString(q.conversationId)}
         AND seq > ${sqlUInt(q.afterSeq)}
       ORDER BY seq
-      LIMIT ${sqlUInt(q.maxRows)}`;
+      LIMIT ${sqlUInt(q.maxRows)}`,
+      'listing messages',
+    );
+  }
+
+  async findByClientMsgId(
+    tenantId: string,
+    conversationId: string,
+    clientMsgId: string,
+  ): Promise<MessageRow | undefined> {
+    const rows = await this.select(
+      `SELECT ${COLUMNS} FROM ${this.table} FINAL
+      WHERE tenant_id = ${sqlString(tenantId)}
+        AND conversation_id = ${sqlString(conversationId)}
+        AND client_msg_id = ${sqlString(clientMsgId)}
+      ORDER BY seq
+      LIMIT 1`,
+      'finding a message',
+    );
+    return rows[0];
+  }
+
+  private async select(query: string, what: string): Promise<MessageRow[]> {
     let raw: unknown;
     try {
       const rs = await this.client.query({ query, format: 'JSONEachRow' });
       raw = await rs.json();
     } catch (err) {
-      throw classify(err, 'listing messages');
+      throw classify(err, what);
     }
     const parsed = z.array(storedRow).safeParse(raw);
     if (!parsed.success) {

@@ -59,10 +59,32 @@ test('HistoryReader - only returns rows of the asked tenant', async () => {
 });
 
 test('HistoryReader - an unreachable store is UNAVAILABLE and retryable', async () => {
-  const reader = new HistoryReader({ list: () => Promise.reject(new StoreUnavailableError('down')) });
-  await expect(reader.listMessages(request())).rejects.toMatchObject({
-    name: 'SwitchboardError',
-    code: ErrorCode.ERROR_CODE_UNAVAILABLE,
-    retryable: true,
+  const down = () => Promise.reject(new StoreUnavailableError('down'));
+  const reader = new HistoryReader({ list: down, findByClientMsgId: down });
+  const unavailable = { name: 'SwitchboardError', code: ErrorCode.ERROR_CODE_UNAVAILABLE, retryable: true };
+  await expect(reader.listMessages(request())).rejects.toMatchObject(unavailable);
+  await expect(
+    reader.findMessage({ tenantId: 'acme', conversationId: 'c1', clientMsgId: 'm1' }),
+  ).rejects.toMatchObject(unavailable);
+});
+
+test('HistoryReader - findMessage finds a message by its sender id, scoped by tenant', async () => {
+  const store = new MemoryStore();
+  await store.insert([row(1), row(2, { tenant_id: 't2' })]);
+  const mine = row(1);
+  const found = await new HistoryReader(store).findMessage({
+    tenantId: mine.tenant_id,
+    conversationId: mine.conversation_id,
+    clientMsgId: mine.client_msg_id,
   });
+  expect(found).toMatchObject({ found: true, message: { seq: 1, clientMsgId: mine.client_msg_id } });
+  const other = await new HistoryReader(store).findMessage({
+    tenantId: 'nobody',
+    conversationId: mine.conversation_id,
+    clientMsgId: mine.client_msg_id,
+  });
+  expect(other).toEqual({ found: false, message: undefined });
+  await expect(
+    new HistoryReader(store).findMessage({ tenantId: 'acme', conversationId: 'c1', clientMsgId: '' }),
+  ).rejects.toMatchObject({ code: ErrorCode.ERROR_CODE_INVALID_ARGUMENT });
 });

@@ -1,6 +1,8 @@
 import {
   ErrorCode,
   isSubjectToken,
+  type FindMessageRequest,
+  type FindMessageResponse,
   type ListMessagesRequest,
   type ListMessagesResponse,
 } from '@switchboard/proto';
@@ -45,23 +47,41 @@ function invalid(message: string): SwitchboardError {
 
 /** Reads pages of stored history. */
 export class HistoryReader {
-  constructor(private readonly store: Pick<MessageStore, 'list'>) {}
+  constructor(private readonly store: Pick<MessageStore, 'list' | 'findByClientMsgId'>) {}
+
+  async findMessage(req: FindMessageRequest): Promise<FindMessageResponse> {
+    if (!isSubjectToken(req.tenantId)) throw invalid('tenant_id must be 1-64 characters of [A-Za-z0-9_-]');
+    if (!isSubjectToken(req.conversationId)) {
+      throw invalid('conversation_id must be 1-64 characters of [A-Za-z0-9_-]');
+    }
+    if (req.clientMsgId === '' || req.clientMsgId.length > 128)
+      throw invalid('client_msg_id must be 1-128 characters');
+    const row = await unavailableOnStoreError(() =>
+      this.store.findByClientMsgId(req.tenantId, req.conversationId, req.clientMsgId),
+    );
+    return row === undefined
+      ? { found: false, message: undefined }
+      : { found: true, message: fromMessageRow(row) };
+  }
 
   async listMessages(req: ListMessagesRequest): Promise<ListMessagesResponse> {
     const page = validateListRequest(req);
     // One row more than asked tells whether another page follows.
     const query: HistoryQuery = { ...page, maxRows: page.limit + 1 };
-    let rows;
-    try {
-      rows = await this.store.list(query);
-    } catch (err) {
-      if (err instanceof StoreUnavailableError) {
-        throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history store unavailable', true, {
-          cause: err,
-        });
-      }
-      throw err;
-    }
+    const rows = await unavailableOnStoreError(() => this.store.list(query));
     return { messages: rows.slice(0, page.limit).map(fromMessageRow), hasMore: rows.length > page.limit };
+  }
+}
+
+async function unavailableOnStoreError<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) {
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history store unavailable', true, {
+        cause: err,
+      });
+    }
+    throw err;
   }
 }

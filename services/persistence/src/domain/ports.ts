@@ -45,6 +45,12 @@ export interface RowSink {
 export interface MessageStore extends RowSink {
   /** One conversation's rows with seq > afterSeq, de-duplicated by seq, ascending, at most maxRows. */
   list(query: HistoryQuery): Promise<MessageRow[]>;
+  /** The row its sender sent with `clientMsgId`, if stored. */
+  findByClientMsgId(
+    tenantId: string,
+    conversationId: string,
+    clientMsgId: string,
+  ): Promise<MessageRow | undefined>;
   /** Throws when the store cannot answer. */
   ping(): Promise<void>;
 }

@@ -75,6 +75,23 @@ export class MemoryStore implements MessageStore {
     return Promise.resolve([...bySeq.values()].sort((a, b) => a.seq - b.seq).slice(0, q.maxRows));
   }
 
+  findByClientMsgId(
+    tenantId: string,
+    conversationId: string,
+    clientMsgId: string,
+  ): Promise<MessageRow | undefined> {
+    return Promise.resolve(
+      this.batches
+        .flat()
+        .find(
+          (r) =>
+            r.tenant_id === tenantId &&
+            r.conversation_id === conversationId &&
+            r.client_msg_id === clientMsgId,
+        ),
+    );
+  }
+
   ping(): Promise<void> {
     return Promise.resolve();
   }

@@ -1,6 +1,7 @@
 import {
   HistoryServiceService,
   type HistoryServiceServer,
+  type FindMessageRequest,
   type ListMessagesRequest,
 } from '@switchboard/proto';
 import { unaryHandler, type GrpcService, type Logger, type Tracer } from '@switchboard/shared';
@@ -15,6 +16,12 @@ export function historyService(reader: HistoryReader, tracer: Tracer, logger: Lo
       log,
       'switchboard.v1.HistoryService/ListMessages',
       (req: ListMessagesRequest) => reader.listMessages(req),
+    ),
+    findMessage: unaryHandler(
+      tracer,
+      log,
+      'switchboard.v1.HistoryService/FindMessage',
+      (req: FindMessageRequest) => reader.findMessage(req),
     ),
   };
   return { definition: HistoryServiceService, implementation };
