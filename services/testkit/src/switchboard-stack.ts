@@ -18,6 +18,8 @@ export interface StackOptions {
   /** Run the admin seed (demo tenant, agents, widget key) before starting services. */
   readonly seed?: boolean;
   readonly env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /** How many session instances to run; they share the partitions through leases. Default 1. */
+  readonly sessionInstances?: number;
   readonly onLine?: (service: string, line: string) => void;
 }
 
@@ -26,8 +28,16 @@ export interface SwitchboardStack {
   readonly wsUrl: string;
   readonly adminGrpcAddr: string;
   readonly historyGrpcAddr: string;
+  /** The first process of each service (session: the first instance). Changes after restart(). */
   readonly services: Readonly<Record<ServiceName, ServiceProcess>>;
+  /** Every session instance, in start order. */
+  readonly sessions: readonly ServiceProcess[];
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Starts a service again with the environment it had (the gateway on the same port), e.g. after a
+   * kill -9. `index` picks the session instance. Resolves once it logged `ready`.
+   */
+  restart(name: ServiceName, index?: number): Promise<ServiceProcess>;
   /** Stops every service gracefully, gateway first. */
   stop(): Promise<void>;
 }
@@ -53,44 +63,97 @@ export async function startSwitchboard(opts: StackOptions): Promise<SwitchboardS
   if (opts.seed === true) await runSeed({ ...adminEnv, ...(opts.env?.admin ?? {}) }, opts.onLine);
 
   const started: ServiceProcess[] = [];
-  const start = async (name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> => {
-    const p = await startService(name, { ...env, ...(opts.env?.[name] ?? {}) }, { onLine: opts.onLine });
+  const envs = new Map<string, Record<string, string>>();
+  const start = async (
+    name: ServiceName,
+    env: Record<string, string>,
+    label: string = name,
+  ): Promise<ServiceProcess> => {
+    const full = { ...env, ...(opts.env?.[name] ?? {}) };
+    envs.set(label, full);
+    const p = await startService(name, full, { onLine: opts.onLine, label });
     started.push(p);
     return p;
   };
   try {
-    const [admin, persistence, session, routing] = await Promise.all([
+    const persistenceEnv = {
+      ...common,
+      CLICKHOUSE_URL: opts.clickhouseUrl,
+      CLICKHOUSE_DATABASE: opts.clickhouseDatabase ?? 'switchboard',
+      GRPC_PORT: '0',
+    };
+    const sessionCount = Math.max(1, opts.sessionInstances ?? 1);
+    const [admin, persistence, routing, ...sessions] = await Promise.all([
       start('admin', adminEnv),
-      start('persistence', {
-        ...common,
-        CLICKHOUSE_URL: opts.clickhouseUrl,
-        CLICKHOUSE_DATABASE: opts.clickhouseDatabase ?? 'switchboard',
-        GRPC_PORT: '0',
-      }),
-      start('session', common),
+      start('persistence', persistenceEnv),
       start('routing', common),
+      ...Array.from({ length: sessionCount }, (_, i) =>
+        start('session', { ...common, INSTANCE_ID: `session-${i}` }, sessionLabel(i, sessionCount)),
+      ),
     ]);
     const adminGrpcAddr = `127.0.0.1:${portOf(admin, 'grpc')}`;
+    const historyGrpcAddr = `127.0.0.1:${portOf(persistence, 'grpc')}`;
+    // Restarts keep these ports, so other services and clients find the new process where the old one was.
+    envs.set('admin', { ...(envs.get('admin') ?? {}), GRPC_PORT: String(portOf(admin, 'grpc')) });
+    envs.set('persistence', {
+      ...(envs.get('persistence') ?? {}),
+      GRPC_PORT: String(portOf(persistence, 'grpc')),
+    });
     const gatewayEnv = {
       ...common,
       PORT: String(opts.gatewayPort ?? 0),
       HOST: '127.0.0.1',
       ADMIN_GRPC_ADDR: adminGrpcAddr,
+      HISTORY_GRPC_ADDR: historyGrpcAddr,
       TOKEN_SECRET: opts.tokenSecret ?? randomBytes(32).toString('hex'),
     };
     const gateway = await start('gateway', gatewayEnv);
     const httpPort = portOf(gateway, 'http');
-    const services = { admin, persistence, session, routing, gateway };
+    envs.set('gateway', { ...(envs.get('gateway') ?? {}), PORT: String(httpPort) });
+    const current: Record<ServiceName, ServiceProcess> = {
+      admin,
+      persistence,
+      session: sessions[0] ?? admin,
+      routing,
+      gateway,
+    };
+    const sessionList = [...sessions];
     return {
       httpUrl: `http://127.0.0.1:${httpPort}`,
       wsUrl: `ws://127.0.0.1:${httpPort}/v1/ws`,
       adminGrpcAddr,
-      historyGrpcAddr: `127.0.0.1:${portOf(persistence, 'grpc')}`,
-      services,
+      historyGrpcAddr,
+      get services() {
+        return current;
+      },
+      get sessions() {
+        return sessionList;
+      },
       env: gatewayEnv,
+      restart: async (name, index = 0) => {
+        const label = name === 'session' ? sessionLabel(index, sessionCount) : name;
+        const env = envs.get(label);
+        if (env === undefined) throw new Error(`no ${label} was started`);
+        const old = name === 'session' ? sessionList[index] : current[name];
+        if (old !== undefined) await old.kill();
+        const p = await startService(name, env, { onLine: opts.onLine, label });
+        started.push(p);
+        if (name === 'session') {
+          sessionList[index] = p;
+          if (index === 0) current.session = p;
+        } else {
+          current[name] = p;
+        }
+        return p;
+      },
       stop: async () => {
-        await gateway.stop();
-        await Promise.all([admin.stop(), persistence.stop(), session.stop(), routing.stop()]);
+        await current.gateway.stop();
+        await Promise.all([
+          current.admin.stop(),
+          current.persistence.stop(),
+          current.routing.stop(),
+          ...sessionList.map((s) => s.stop()),
+        ]);
       },
     };
   } catch (err) {
@@ -130,4 +193,8 @@ export function runSeed(
       else reject(new Error(`seed exited with ${String(code)}:\n${out.slice(-30).join('\n')}`));
     });
   });
+}
+
+function sessionLabel(index: number, count: number): string {
+  return count === 1 ? 'session' : `session-${index}`;
 }
