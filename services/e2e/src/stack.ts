@@ -26,5 +26,5 @@ export function startTestStack(prefix: string, extra: Partial<StackOptions> = {}
     clickhouseDatabase: namespace,
     seed: true,
     ...extra,
-  }).then((stack) => ({ ...stack, namespace }));
+  }).then((stack) => Object.assign(stack, { namespace }));
 }
