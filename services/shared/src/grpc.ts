@@ -10,6 +10,7 @@ import {
   type UntypedServiceImplementation,
   type sendUnaryData,
   type ServiceError,
+  type CallOptions,
 } from '@grpc/grpc-js';
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import type { Logger } from './logger';
@@ -116,6 +117,28 @@ export function stopGrpcServer(server: Server, graceMs: number): Promise<void> {
     server.tryShutdown(() => {
       clearTimeout(t);
       resolve();
+    });
+  });
+}
+
+/** A generated client's unary method, bound to its client. */
+export type UnaryMethod<Req, Res> = (
+  req: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  cb: (err: ServiceError | null, res: Res) => void,
+) => unknown;
+
+/** Calls a unary gRPC method with a deadline; failures become typed SwitchboardErrors. */
+export function unaryCall<Req, Res>(
+  method: UnaryMethod<Req, Res>,
+  req: Req,
+  timeoutMs: number,
+): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    method(req, new Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => {
+      if (err) reject(fromServiceError(err));
+      else resolve(res);
     });
   });
 }

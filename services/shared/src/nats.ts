@@ -9,6 +9,7 @@ import {
   type JetStreamManager,
   type MsgHdrs,
   type NatsConnection,
+  type StoredMsg,
   type StreamConfig,
 } from 'nats';
 import type { SubjectCatalog } from '@switchboard/proto';
@@ -119,4 +120,19 @@ export function tracedHeaders(): MsgHdrs {
   const h = natsHeaders();
   injectNatsHeaders(h);
   return h;
+}
+
+/** A query for JetStream direct get: a stream position, the last message of a subject, or the next one. */
+export type DirectQuery = { seq: number } | { last_by_subj: string } | { next_by_subj: string; seq: number };
+
+/** JetStream direct get (served by any replica without going through the stream leader). */
+export interface DirectGet {
+  getMessage(stream: string, query: DirectQuery): Promise<StoredMsg>;
+}
+
+/** nats.js v2 implements direct get on its manager but leaves it off the JetStreamManager interface. */
+export function directGetOf(jsm: JetStreamManager): DirectGet {
+  const direct = (jsm as unknown as { direct?: DirectGet }).direct;
+  if (direct === undefined) throw new Error('this nats.js version has no JetStream direct get');
+  return direct;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
+import { freePort } from './free-port';
 import { serviceEntry, startService, type ServiceName, type ServiceProcess } from './service-process';
 
 export interface StackOptions {
@@ -76,11 +77,13 @@ export async function startSwitchboard(opts: StackOptions): Promise<SwitchboardS
     return p;
   };
   try {
+    // Session instances ask history about very old retries, so persistence's port is fixed up front.
+    const historyPort = await freePort();
     const persistenceEnv = {
       ...common,
       CLICKHOUSE_URL: opts.clickhouseUrl,
       CLICKHOUSE_DATABASE: opts.clickhouseDatabase ?? 'switchboard',
-      GRPC_PORT: '0',
+      GRPC_PORT: String(historyPort),
     };
     const sessionCount = Math.max(1, opts.sessionInstances ?? 1);
     const [admin, persistence, routing, ...sessions] = await Promise.all([
@@ -88,7 +91,11 @@ export async function startSwitchboard(opts: StackOptions): Promise<SwitchboardS
       start('persistence', persistenceEnv),
       start('routing', common),
       ...Array.from({ length: sessionCount }, (_, i) =>
-        start('session', { ...common, INSTANCE_ID: `session-${i}` }, sessionLabel(i, sessionCount)),
+        start(
+          'session',
+          { ...common, INSTANCE_ID: `session-${i}`, HISTORY_GRPC_ADDR: `127.0.0.1:${historyPort}` },
+          sessionLabel(i, sessionCount),
+        ),
       ),
     ]);
     const adminGrpcAddr = `127.0.0.1:${portOf(admin, 'grpc')}`;

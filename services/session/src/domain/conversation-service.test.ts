@@ -7,24 +7,24 @@ import {
 } from '@switchboard/proto';
 import { errorCodeOf, SwitchboardError } from '@switchboard/shared';
 import { ConversationService } from './conversation-service';
-import { MemoryEvents, MemoryLog, MemoryStateStore } from './memory-ports';
+import { MemoryEvents, MemoryHistory, MemoryLog, MemoryStateStore } from './memory-ports';
 
 function setup() {
   const store = new MemoryStateStore();
   const log = new MemoryLog();
   const events = new MemoryEvents();
+  const history = new MemoryHistory();
+  const ownership = { owner: true };
   let t = 1000;
   const service = new ConversationService(
     store,
     log,
     events,
+    history,
     { now: () => ++t },
-    {
-      maxLiveConversations: 100,
-      recentIdsPerConversation: 100,
-    },
+    { maxLiveConversations: 100, stillOwner: () => ownership.owner },
   );
-  return { store, log, events, service };
+  return { store, log, events, history, ownership, service };
 }
 
 function visitorMsg(id: string, text = `hello ${id}`, conv = 'c1'): UnifiedMessage {
@@ -96,6 +96,65 @@ describe('ConversationService', () => {
     const next = await service.append(visitorMsg('m3'));
     expect(next.seq).toBe(3);
     expect(log.messages).toHaveLength(3);
+  });
+
+  it('append - a retry long after the de-duplication window, after a restart, still keeps its seq', async () => {
+    const { service, log } = setup();
+    await service.append(visitorMsg('m1'));
+    await service.append(visitorMsg('m2'));
+    service.forgetAll();
+    log.forgetDedupWindow();
+    expect(await service.append(visitorMsg('m1'))).toMatchObject({ seq: 1, duplicate: true });
+    expect(await service.append(visitorMsg('m2'))).toMatchObject({ seq: 2, duplicate: true });
+    expect(log.messages).toHaveLength(2);
+  });
+
+  it('append - a retry of a message trimmed from the log is found in history', async () => {
+    const { service, log, history } = setup();
+    for (const id of ['m1', 'm2', 'm3', 'm4']) await service.append(visitorMsg(id));
+    service.forgetAll();
+    log.forgetDedupWindow();
+    log.trimmedBelow = 3;
+    history.seqs.set('t1.c1.m1', 1);
+    expect(await service.append(visitorMsg('m1'))).toMatchObject({ seq: 1, duplicate: true });
+    // Still in the log: no history lookup needed.
+    const lookups = history.lookups;
+    expect(await service.append(visitorMsg('m3'))).toMatchObject({ seq: 3, duplicate: true });
+    expect(history.lookups).toBe(lookups);
+    // New: history says it has never seen it.
+    expect(await service.append(visitorMsg('m5'))).toMatchObject({ seq: 5, duplicate: false });
+    expect(log.messages).toHaveLength(5);
+  });
+
+  it('append - refuses (retryably) when history cannot rule out a duplicate of a trimmed message', async () => {
+    const { service, log, history } = setup();
+    for (const id of ['m1', 'm2', 'm3']) await service.append(visitorMsg(id));
+    service.forgetAll();
+    log.forgetDedupWindow();
+    log.trimmedBelow = 2;
+    history.failing = true;
+    expect(await codeOf(service.append(visitorMsg('m1')))).toBe(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    expect(log.messages).toHaveLength(3);
+    history.failing = false;
+    history.seqs.set('t1.c1.m1', 1);
+    expect(await service.append(visitorMsg('m1'))).toMatchObject({ seq: 1, duplicate: true });
+  });
+
+  it('append - a stale owner that lost the race does not retry: the new owner writes', async () => {
+    const { service, log, ownership } = setup();
+    await service.append(visitorMsg('m1'));
+    log.appendForeign({ ...visitorMsg('x'), seq: 2 });
+    ownership.owner = false;
+    expect(await codeOf(service.append(visitorMsg('m2')))).toBe(ErrorCode.ERROR_CODE_UNAVAILABLE);
+    expect(log.messages.map((m) => m.clientMsgId)).toEqual(['m1', 'x']);
+  });
+
+  it('forgetWhere - drops only matching conversations', async () => {
+    const { service } = setup();
+    await service.append(visitorMsg('m1', 'a', 'c1'));
+    await service.append(visitorMsg('m2', 'b', 'c2'));
+    service.forgetWhere((c) => c === 'c1');
+    expect(service.liveCount).toBe(1);
   });
 
   it('append - continues the sequence from the log after a restart', async () => {

@@ -18,24 +18,31 @@ import {
   type ConversationLog,
   type ConversationStateStore,
   type EventPublisher,
+  type HistoryLookup,
 } from './ports';
 import { validateAppend } from './validation';
 
 /** What the owner keeps in memory per conversation; all of it can be rebuilt from KV and the stream. */
 interface LiveConversation {
+  readonly conversationId: string;
   summary: ConversationSummary | undefined;
   revision: number;
   lastSeq: number;
   lastPosition: number;
-  /** client_msg_id → seq of recent appends, for instant duplicate answers. */
-  readonly recent: Map<string, number>;
+  /** client_msg_id → seq of every message in the log: a retry is answered with its original seq. */
+  readonly ids: Map<string, number>;
+  /** Messages below this seq were trimmed from the log; their ids are looked up in history. */
+  readonly firstLoggedSeq: number;
 }
 
 export interface ConversationServiceOptions {
   /** How many conversations to keep in memory before the least recently used idle one is dropped. */
   readonly maxLiveConversations: number;
-  /** How many client_msg_ids to remember per conversation. */
-  readonly recentIdsPerConversation: number;
+  /**
+   * False once this instance may no longer own the conversation's partition: it must not retry a write
+   * that lost a race, because the new owner is writing.
+   */
+  readonly stillOwner: (conversationId: string) => boolean;
 }
 
 /**
@@ -51,6 +58,7 @@ export class ConversationService {
     private readonly store: ConversationStateStore,
     private readonly log: ConversationLog,
     private readonly events: EventPublisher,
+    private readonly history: HistoryLookup,
     private readonly clock: Clock,
     private readonly opts: ConversationServiceOptions,
   ) {}
@@ -78,6 +86,11 @@ export class ConversationService {
     this.live.clear();
   }
 
+  /** Drops the cached conversations that match, e.g. those of a partition this instance just took over. */
+  forgetWhere(matches: (conversationId: string) => boolean): void {
+    for (const [key, c] of this.live) if (matches(c.conversationId)) this.live.delete(key);
+  }
+
   get liveCount(): number {
     return this.live.size;
   }
@@ -92,9 +105,19 @@ export class ConversationService {
       return await op();
     } catch (err) {
       this.live.delete(key);
-      // Another writer moved the conversation on (or a timed-out write landed): reload and try once more.
-      if (err instanceof ConflictError) return op();
-      throw err;
+      if (!(err instanceof ConflictError)) throw err;
+      // Another writer moved the conversation on. If that writer is the partition's new owner, stand back;
+      // otherwise (a timed-out write of ours that landed) reload and try once more.
+      const conversationId = key.slice(key.indexOf('.') + 1);
+      if (!this.opts.stillOwner(conversationId)) {
+        throw new SwitchboardError(
+          ErrorCode.ERROR_CODE_UNAVAILABLE,
+          'the conversation moved to another session instance; retry',
+          true,
+          { cause: err },
+        );
+      }
+      return op();
     }
   }
 
@@ -103,7 +126,7 @@ export class ConversationService {
     const sender = message.sender;
     if (sender === undefined)
       throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'sender is required');
-    const known = c.recent.get(message.clientMsgId);
+    const known = c.ids.get(message.clientMsgId) ?? (await this.inTrimmedHistory(c, message));
     if (known !== undefined) return this.ack(message, known, true, c);
 
     if (c.summary === undefined) {
@@ -125,13 +148,29 @@ export class ConversationService {
     const result = await this.log.append(stored, c.lastPosition);
     if (result.duplicate) {
       const original = await this.log.seqAt(result.position);
-      this.remember(c, message.clientMsgId, original);
+      c.ids.set(message.clientMsgId, original);
       return this.ack(stored, original, true, c);
     }
     c.lastSeq = seq;
     c.lastPosition = result.position;
-    this.remember(c, message.clientMsgId, seq);
+    c.ids.set(message.clientMsgId, seq);
     return this.ack(stored, seq, false, c);
+  }
+
+  /** A retry of a message so old that retention trimmed it from the log is found in history. */
+  private async inTrimmedHistory(c: LiveConversation, m: UnifiedMessage): Promise<number | undefined> {
+    if (c.firstLoggedSeq <= 1) return undefined;
+    try {
+      return await this.history.findSeq(m.tenantId, m.conversationId, m.clientMsgId);
+    } catch (err) {
+      // Without an answer a retry could become a second message: refuse for now, the sender retries.
+      throw new SwitchboardError(
+        ErrorCode.ERROR_CODE_UNAVAILABLE,
+        'history is unavailable to check for a duplicate; retry',
+        true,
+        { cause: err },
+      );
+    }
   }
 
   private async commandNow(
@@ -186,16 +225,18 @@ export class ConversationService {
       this.live.set(key, cached);
       return cached;
     }
-    const [state, last] = await Promise.all([
+    const [state, index] = await Promise.all([
       this.store.get(tenantId, conversationId),
-      this.log.last(tenantId, conversationId),
+      this.log.index(tenantId, conversationId),
     ]);
     const c: LiveConversation = {
+      conversationId,
       summary: state?.summary,
       revision: state?.revision ?? 0,
-      lastSeq: last?.seq ?? 0,
-      lastPosition: last?.position ?? 0,
-      recent: new Map(),
+      lastSeq: index.last?.seq ?? 0,
+      lastPosition: index.last?.position ?? 0,
+      ids: index.ids,
+      firstLoggedSeq: index.firstSeq,
     };
     if (state !== undefined && state.summary.state === ConversationState.CONVERSATION_STATE_WAITING) {
       // A crash may have come between storing the state and publishing its event; the publish is
@@ -223,14 +264,6 @@ export class ConversationService {
     for (const key of this.live.keys()) {
       if (this.live.size <= this.opts.maxLiveConversations) break;
       this.live.delete(key);
-    }
-  }
-
-  private remember(c: LiveConversation, clientMsgId: string, seq: number): void {
-    c.recent.set(clientMsgId, seq);
-    if (c.recent.size > this.opts.recentIdsPerConversation) {
-      const oldest = c.recent.keys().next();
-      if (oldest.done !== true) c.recent.delete(oldest.value);
     }
   }
 

@@ -2,7 +2,9 @@ import { ConversationSummary, type ConversationEvent, type UnifiedMessage } from
 import {
   ConflictError,
   type AppendResult,
+  type ConversationIndex,
   type ConversationLog,
+  type HistoryLookup,
   type ConversationStateStore,
   type EventPublisher,
   type LastMessage,
@@ -38,6 +40,20 @@ export class MemoryLog implements ConversationLog {
   private readonly ids = new Map<string, number>();
   /** When set, the next append fails with this error. */
   failNext: Error | undefined;
+  /** Messages with a seq below this are treated as trimmed by retention (index() does not see them). */
+  trimmedBelow = 1;
+
+  async index(t: string, c: string): Promise<ConversationIndex> {
+    const ids = new Map<string, number>();
+    let firstSeq: number | undefined;
+    for (const m of this.messages) {
+      if (m.tenantId !== t || m.conversationId !== c || m.seq < this.trimmedBelow) continue;
+      firstSeq ??= m.seq;
+      ids.set(m.clientMsgId, m.seq);
+    }
+    const last = await this.last(t, c);
+    return { last, ids, firstSeq: firstSeq ?? (last?.seq ?? 0) + 1 };
+  }
 
   last(t: string, c: string): Promise<LastMessage | undefined> {
     for (let i = this.messages.length - 1; i >= 0; i--) {
@@ -70,6 +86,11 @@ export class MemoryLog implements ConversationLog {
     return Promise.resolve(m.seq);
   }
 
+  /** Simulates JetStream's de-duplication window passing: the log itself no longer knows old ids. */
+  forgetDedupWindow(): void {
+    this.ids.clear();
+  }
+
   /** Simulates another writer appending behind the owner's back. */
   appendForeign(m: UnifiedMessage): void {
     this.messages.push(m);
@@ -81,5 +102,18 @@ export class MemoryEvents implements EventPublisher {
   publish(e: ConversationEvent): Promise<void> {
     this.published.push(e);
     return Promise.resolve();
+  }
+}
+
+/** History that holds whatever the test put in it. */
+export class MemoryHistory implements HistoryLookup {
+  readonly seqs = new Map<string, number>();
+  failing = false;
+  lookups = 0;
+
+  findSeq(t: string, c: string, clientMsgId: string): Promise<number | undefined> {
+    this.lookups++;
+    if (this.failing) return Promise.reject(new Error('history down (fake)'));
+    return Promise.resolve(this.seqs.get(`${t}.${c}.${clientMsgId}`));
   }
 }

@@ -33,9 +33,22 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
+/** What the log holds of one conversation: enough to sequence and de-duplicate its next message. */
+export interface ConversationIndex {
+  readonly last: LastMessage | undefined;
+  /** client_msg_id → seq of every message still in the log. */
+  readonly ids: Map<string, number>;
+  /**
+   * The lowest seq still in the log (1 when nothing was trimmed; last.seq + 1 when empty). Messages below it
+   * were trimmed by retention and live only in history.
+   */
+  readonly firstSeq: number;
+}
+
 /** The durable, ordered message log (JetStream stream SB_CONV in production). */
 export interface ConversationLog {
-  last(tenantId: string, conversationId: string): Promise<LastMessage | undefined>;
+  /** Reads a conversation's last message and the ids of all its messages still in the log. */
+  index(tenantId: string, conversationId: string): Promise<ConversationIndex>;
   /**
    * Appends `message` only if the conversation's last position is still `expectedLastPosition`
    * (0 = no message yet); ConflictError otherwise.
@@ -48,6 +61,12 @@ export interface ConversationLog {
 /** Publishes lifecycle events to the public catalog (stream SB_EVENTS). Idempotent per event version. */
 export interface EventPublisher {
   publish(event: ConversationEvent): Promise<void>;
+}
+
+/** Stored history (ClickHouse, through persistence), for messages the log no longer holds. */
+export interface HistoryLookup {
+  /** The seq of the message its sender sent with `clientMsgId`, if history has it. */
+  findSeq(tenantId: string, conversationId: string, clientMsgId: string): Promise<number | undefined>;
 }
 
 export interface Clock {

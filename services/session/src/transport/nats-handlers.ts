@@ -23,26 +23,29 @@ import type { LifecycleCommand } from '../domain/conversation';
 import type { ConversationService } from '../domain/conversation-service';
 
 export interface PartitionServer {
-  readonly subscriptions: readonly Subscription[];
-  /** Stops taking requests; requests already received still get their answer. */
-  stop(): Promise<void>;
+  /** Starts answering requests of partition p. */
+  serve(partition: number): void;
+  /** Stops taking requests of p and waits until those already received are answered. */
+  unserve(partition: number): Promise<void>;
+  readonly served: () => number;
 }
 
 /**
- * Answers sb.v1.session.p<P>.append and .command for the owned partitions. Every request gets a reply,
- * a typed error included, so callers never wait for a timeout.
+ * Answers sb.v1.session.p<P>.append and .command for the partitions this instance owns. Every request gets
+ * a reply, a typed error included, so callers never wait for a timeout — except while ownership is moving:
+ * an instance that may no longer own p stays silent, so the new owner's answer is the one the caller gets.
  */
-export function servePartitions(
+export function partitionServer(
   nc: NatsConnection,
   catalog: SubjectCatalog,
-  partitions: readonly number[],
   totalPartitions: number,
+  owns: (partition: number) => boolean,
   service: ConversationService,
   tracer: Tracer,
   logger: Logger,
 ): PartitionServer {
   const log = logger.child({ component: 'partitions' });
-  const subs: Subscription[] = [];
+  const served = new Map<number, { subs: Subscription[]; inFlight: Set<Promise<void>> }>();
 
   const respond = (msg: Msg, data: Uint8Array, err?: SwitchboardError): void => {
     if (msg.reply === undefined || msg.reply === '') {
@@ -127,18 +130,45 @@ export function servePartitions(
     }
   };
 
-  for (const p of partitions) {
-    subs.push(nc.subscribe(catalog.sessionAppend(p), { callback: (_err, msg) => void onAppend(p, msg) }));
-    subs.push(nc.subscribe(catalog.sessionCommand(p), { callback: (_err, msg) => void onCommand(p, msg) }));
-  }
-  log.info({ partitions: partitions.length, total: totalPartitions }, 'serving session partitions');
+  const handle = (p: number, msg: Msg, handler: (p: number, msg: Msg) => Promise<void>): void => {
+    const entry = served.get(p);
+    if (entry === undefined || !owns(p)) {
+      log.debug({ partition: p, subject: msg.subject }, 'not the owner (any more): leaving it to the owner');
+      return;
+    }
+    const done = handler(p, msg).finally(() => entry.inFlight.delete(done));
+    entry.inFlight.add(done);
+  };
 
   return {
-    subscriptions: subs,
-    stop: async () => {
-      await Promise.all(subs.map((s) => s.drain()));
-      await service.idle();
+    serve: (p) => {
+      if (served.has(p)) return;
+      // Whatever was cached for this partition may predate another owner's writes.
+      service.forgetWhere((conversationId) => partitionOf(conversationId, totalPartitions) === p);
+      served.set(p, {
+        subs: [
+          nc.subscribe(catalog.sessionAppend(p), {
+            callback: (_err, msg) => {
+              handle(p, msg, onAppend);
+            },
+          }),
+          nc.subscribe(catalog.sessionCommand(p), {
+            callback: (_err, msg) => {
+              handle(p, msg, onCommand);
+            },
+          }),
+        ],
+        inFlight: new Set(),
+      });
     },
+    unserve: async (p) => {
+      const entry = served.get(p);
+      if (entry === undefined) return;
+      served.delete(p);
+      for (const s of entry.subs) s.unsubscribe();
+      await Promise.all([...entry.inFlight]);
+    },
+    served: () => served.size,
   };
 }
 
