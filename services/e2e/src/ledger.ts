@@ -78,6 +78,11 @@ export class DeliveryLedger {
     if (!r.ids.has(seq)) r.ids.set(seq, clientMsgId);
   }
 
+  /** conversation → seq → client_msg_id of every acked message. */
+  ackedMessages(): ReadonlyMap<string, ReadonlyMap<number, string>> {
+    return this.acks;
+  }
+
   /** True when every member of every conversation holds every acked message. */
   converged(): boolean {
     return this.report().lost === 0;
