@@ -27,7 +27,8 @@ import { retryDelayMs } from '../domain/retry-delay';
 
 /** The durable pull consumer this service reads SB_CONV through. */
 export const DURABLE_NAME = 'persistence';
-export const ACK_WAIT_MS = 30_000;
+/** Redelivery after a crash comes this soon; retries in progress keep messages with inProgress() meanwhile. */
+export const ACK_WAIT_MS = 10_000;
 export const MIN_MAX_ACK_PENDING = 20_000;
 
 /**

@@ -15,7 +15,7 @@ export interface BatchPolicy {
   readonly progressEveryMs: number;
 }
 
-export const defaultRetry = { retryInitialMs: 100, retryMaxMs: 5000, progressEveryMs: 10_000 } as const;
+export const defaultRetry = { retryInitialMs: 100, retryMaxMs: 5000, progressEveryMs: 3000 } as const;
 
 export interface BatchEntry {
   readonly row: MessageRow;
