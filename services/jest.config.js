@@ -28,7 +28,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/services/*/src/**/*.test.ts', '<rootDir>/proto/src/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/services/*/src/**/*.test.ts',
+        '<rootDir>/proto/src/**/*.test.ts',
+        '<rootDir>/loadtest/src/**/*.test.ts',
+      ],
     },
     {
       ...common,

@@ -188,15 +188,37 @@ describe('runChat', () => {
     );
   });
 
-  test('runChat - exits 1 when the gateway closes the socket', async () => {
+  test('runChat - prints a reconnecting line when the gateway restarts and keeps chatting', async () => {
+    const { token, conversationId } = gateway.addVisitor('Ann');
+    const input = new PassThrough();
+
+    const { out, err, exit } = chat(visitor({ token }), input);
+    await out.waitFor('waiting for an agent');
+    gateway.closeAll(1001, 'going away');
+    await out.waitFor('* reconnected');
+    input.end('after the restart\n');
+
+    expect(await exit).toBe(0);
+    expect(err.text()).toBe('');
+    expect(out.text()).toMatch(
+      /\* connection lost \(1001 going away\); reconnecting in \d+\.\d s \(attempt 1\)…\n/,
+    );
+    expect(out.text().match(/connected to tenant/g)).toHaveLength(1);
+    expect(gateway.messages(conversationId).map((m) => m.text)).toEqual(['after the restart']);
+  });
+
+  test('runChat - exits 1 when the gateway ends the session for good', async () => {
     const { token } = gateway.addVisitor('Ann');
     const input = new PassThrough();
 
     const { out, err, exit } = chat(visitor({ token }), input);
     await out.waitFor('connected');
-    gateway.closeAll(1001, 'going away');
+    gateway.closeAll(4004, 'tenant gone');
 
     expect(await exit).toBe(1);
-    expect(err.text()).toContain('connection closed by the gateway: 1001 going away');
+    expect(err.text()).toContain(
+      'connection closed by the gateway: 4004 tenant gone (ERROR_CODE_UNKNOWN_TENANT',
+    );
+    expect(out.text()).not.toContain('reconnecting');
   });
 });

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import * as readline from 'node:readline';
-import { setTimeout as delay } from 'node:timers/promises';
 import {
   type ConversationEvent,
   ConversationEventType,
@@ -11,7 +9,7 @@ import {
   type Welcome,
 } from '@switchboard/proto';
 import type { ChatOptions } from './cli-args';
-import { type CloseInfo, SwitchboardClient } from './client';
+import { type CloseInfo, type ReconnectingInfo, SwitchboardClient } from './client';
 import { describeCloseCode } from './close-codes';
 import { ClientError } from './errors';
 import { agentLogin, createVisitorSession, gatewayWebSocketUrl } from './http';
@@ -32,9 +30,6 @@ interface KnownConversation {
   /** Bumped when this conversation is assigned to us, to find the most recent one. */
   assignedOrder: number;
 }
-
-const SEND_ATTEMPTS = 3;
-const RETRY_BACKOFF_MS = 250;
 
 /** Runs `switchboard chat` and resolves with the process exit code. */
 export function runChat(options: ChatOptions, io: ChatIo): Promise<number> {
@@ -121,6 +116,13 @@ class ChatSession {
     client.on('welcome', (welcome) => {
       this.#onWelcome(welcome);
     });
+    // The SDK reconnects, resumes and resends by itself; the CLI only says what is going on.
+    client.on('reconnecting', (info) => {
+      this.#print(describeReconnecting(info));
+    });
+    client.on('resumed', () => {
+      this.#print('* reconnected');
+    });
     client.on('message', (message) => {
       this.#print(formatMessage(message));
     });
@@ -196,16 +198,25 @@ class ChatSession {
             finish(this.#failures > 0 ? 1 : 0);
           });
       });
+      // `close` is final: the SDK has given up (or the gateway ended the session for good).
       client.on('close', (info) => {
         if (this.#leaving || this.#done) return;
-        this.#fail(`connection closed by the gateway: ${describeClose(info)}`);
-        finish(info.code === 1000 ? 0 : 1);
+        const why = info.error === undefined ? '' : ` (${info.error.codeName}: ${info.error.message})`;
+        this.#fail(`connection closed by the gateway: ${describeClose(info)}${why}`);
+        finish(info.code === 1000 && info.error === undefined ? 0 : 1);
       });
       if (this.#io.interactive) rl.prompt();
     });
   }
 
   #onWelcome(welcome: Welcome): void {
+    if (this.#me !== '') {
+      // A reconnection: keep the current conversation, learn about any new ones.
+      for (const summary of welcome.conversations) {
+        if (!this.#conversations.has(summary.conversationId)) this.#remember(summary);
+      }
+      return;
+    }
     this.#me = welcome.participantId;
     const role = roleName(welcome.role);
     this.#print(
@@ -316,7 +327,7 @@ class ChatSession {
     const body = text.startsWith('//') ? text.slice(1) : text;
     const client = this.#client;
     if (client === undefined) return;
-    this.#queue = this.#queue.then(() => this.#sendWithRetry(client, conversationId, body));
+    this.#queue = this.#queue.then(() => this.#send(client, conversationId, body));
     this.#prompt();
   }
 
@@ -370,39 +381,22 @@ class ChatSession {
     }
   }
 
-  async #sendWithRetry(client: SwitchboardClient, conversationId: string, text: string): Promise<void> {
-    const clientMsgId = randomUUID();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const ack = await client.send(conversationId, text, { clientMsgId });
-        const acked = this.#ackedSeqs.get(conversationId) ?? 0;
-        this.#ackedSeqs.set(conversationId, Math.max(acked, ack.seq));
-        return;
-      } catch (err) {
-        // Same clientMsgId on every attempt: the gateway never stores the message twice.
-        const again =
-          err instanceof ClientError &&
-          err.retryable &&
-          (err.source === 'server' || err.source === 'timeout') &&
-          client.state === 'open' &&
-          attempt < SEND_ATTEMPTS;
-        if (again) {
-          await delay(RETRY_BACKOFF_MS * attempt);
-          continue;
-        }
-        this.#failures++;
-        this.#fail(
-          `not sent to [${shortId(conversationId)}]: ${describeFailure(err, this.#options.baseUrl)}`,
-        );
-        return;
-      }
+  /** One send per line, in order: the SDK resends it (same client_msg_id) across errors and reconnects. */
+  async #send(client: SwitchboardClient, conversationId: string, text: string): Promise<void> {
+    try {
+      const ack = await client.send(conversationId, text);
+      const acked = this.#ackedSeqs.get(conversationId) ?? 0;
+      this.#ackedSeqs.set(conversationId, Math.max(acked, ack.seq));
+    } catch (err) {
+      this.#failures++;
+      this.#fail(`not sent to [${shortId(conversationId)}]: ${describeFailure(err, this.#options.baseUrl)}`);
     }
   }
 
   /** Waits (bounded) until our acknowledged messages came back as deliveries, so the transcript is whole. */
   #waitForEchoes(client: SwitchboardClient): Promise<void> {
     const outstanding = (): boolean =>
-      client.state === 'open' && [...this.#ackedSeqs].some(([id, seq]) => client.lastSeq(id) < seq);
+      client.state !== 'closed' && [...this.#ackedSeqs].some(([id, seq]) => client.lastSeq(id) < seq);
     if (!outstanding()) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const check = (): void => {
@@ -479,6 +473,12 @@ function stateText(c: KnownConversation): string {
 
 function describeClose(info: CloseInfo): string {
   return `${info.code} ${info.reason || describeCloseCode(info.code)}`;
+}
+
+/** `* connection lost (1001 going away); reconnecting in 0.4 s (attempt 1)…` */
+export function describeReconnecting(info: ReconnectingInfo): string {
+  const seconds = (info.delayMs / 1000).toFixed(1);
+  return `* connection lost (${describeClose({ code: info.closeCode, reason: info.error.closeReason ?? '' })}); reconnecting in ${seconds} s (attempt ${info.attempt})…`;
 }
 
 function causeMessage(err: ClientError): string {

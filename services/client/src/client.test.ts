@@ -11,8 +11,9 @@ import {
   type UnifiedMessage,
 } from '@switchboard/proto';
 import { WebSocketServer } from 'ws';
+import { collectMessages, nextEvent, record, rejection } from '../test/client-harness';
 import { FakeGateway } from '../test/fake-gateway';
-import { type ClientEvents, SwitchboardClient, type SwitchboardClientOptions } from './client';
+import { SwitchboardClient, type SwitchboardClientOptions } from './client';
 import { ClientError } from './errors';
 
 let gateway: FakeGateway;
@@ -31,46 +32,6 @@ function newClient(token: string, options: Partial<SwitchboardClientOptions> = {
   const client = new SwitchboardClient({ url: gateway.wsUrl, token, ...options });
   clients.push(client);
   return client;
-}
-
-function nextEvent<K extends keyof ClientEvents>(
-  client: SwitchboardClient,
-  event: K,
-): Promise<ClientEvents[K][0]> {
-  return new Promise((resolve) => {
-    client.once(event, (...args: ClientEvents[K]) => {
-      resolve(args[0]);
-    });
-  });
-}
-
-/** Collects delivered messages until one with `untilSeq` for the conversation arrives. */
-function collectMessages(
-  client: SwitchboardClient,
-  conversationId: string,
-  untilSeq: number,
-): Promise<UnifiedMessage[]> {
-  const seen: UnifiedMessage[] = [];
-  return new Promise((resolve) => {
-    const onMessage = (message: UnifiedMessage): void => {
-      seen.push(message);
-      if (message.conversationId === conversationId && message.seq >= untilSeq) {
-        client.off('message', onMessage);
-        resolve(seen);
-      }
-    };
-    client.on('message', onMessage);
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ClientError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ClientError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 function deliver(message: Partial<UnifiedMessage> & { conversationId: string; seq: number }): ServerFrame {
@@ -192,33 +153,33 @@ describe('SwitchboardClient', () => {
     await expect(client.ping()).resolves.toEqual(expect.any(Number));
   });
 
-  test('SwitchboardClient - send rejects with a retryable error on UNAVAILABLE and the retry succeeds', async () => {
+  test('SwitchboardClient - send resends after a retryable UNAVAILABLE with the same client_msg_id and resolves with the ack', async () => {
     const { token, conversationId } = gateway.addVisitor();
     const client = newClient(token);
     await client.connect();
-    gateway.onSend = (send) => ({
-      kind: {
-        $case: 'error',
-        value: {
-          code: ErrorCode.ERROR_CODE_UNAVAILABLE,
-          message: 'session owner moving',
-          retryable: true,
-          clientMsgId: send.clientMsgId,
-          requestId: 0,
+    const resends = record(client, 'resend');
+    gateway.onSend = (send) => {
+      gateway.onSend = undefined;
+      return {
+        kind: {
+          $case: 'error',
+          value: {
+            code: ErrorCode.ERROR_CODE_UNAVAILABLE,
+            message: 'session owner moving',
+            retryable: true,
+            clientMsgId: send.clientMsgId,
+            requestId: 0,
+          },
         },
-      },
-    });
+      };
+    };
 
-    const err = await rejection(client.send(conversationId, 'hi', { clientMsgId: 'u-1' }));
-    gateway.onSend = undefined;
     const ack = await client.send(conversationId, 'hi', { clientMsgId: 'u-1' });
 
-    expect(err).toMatchObject({
-      code: ErrorCode.ERROR_CODE_UNAVAILABLE,
-      retryable: true,
-      clientMsgId: 'u-1',
-    });
-    expect(ack).toMatchObject({ seq: 1, duplicate: false });
+    expect(ack).toMatchObject({ clientMsgId: 'u-1', seq: 1, duplicate: false });
+    expect(gateway.sends().map((s) => s.clientMsgId)).toEqual(['u-1', 'u-1']);
+    expect(resends).toEqual([{ clientMsgId: 'u-1', conversationId, attempt: 2 }]);
+    expect(client.pendingSends()).toEqual([]);
   });
 
   test('SwitchboardClient - send rejects locally on bad text or id without sending a frame', async () => {
@@ -247,21 +208,27 @@ describe('SwitchboardClient', () => {
     expect(ack.seq).toBe(1);
   });
 
-  test('SwitchboardClient - send times out with a retryable error when no SendAck arrives', async () => {
+  test('SwitchboardClient - send resends on an ack timeout and rejects as retryable after outboxMaxAgeMs', async () => {
     const { token, conversationId } = gateway.addVisitor();
-    const client = newClient(token, { requestTimeoutMs: 100 });
+    // The ack timeout is due well before the max age, so at least one resend happens first.
+    const client = newClient(token, { ackTimeoutMs: 50, outboxMaxAgeMs: 400 });
     await client.connect();
     gateway.onSend = () => 'no-answer';
+    const resends = record(client, 'resend');
 
     const err = await rejection(client.send(conversationId, 'hi', { clientMsgId: 't-1' }));
 
     expect(err).toMatchObject({ code: ErrorCode.ERROR_CODE_UNAVAILABLE, source: 'timeout', retryable: true });
     expect(err.clientMsgId).toBe('t-1');
+    expect(resends.length).toBeGreaterThanOrEqual(1);
+    expect(resends.every((r) => r.clientMsgId === 't-1')).toBe(true);
+    expect(client.pendingSends()).toEqual([]);
+    expect(client.state).toBe('open');
   });
 
-  test('SwitchboardClient - a pending send rejects as retryable when the gateway closes the socket', async () => {
+  test('SwitchboardClient - with reconnect off, a pending send rejects as retryable when the gateway closes the socket', async () => {
     const { token, conversationId } = gateway.addVisitor();
-    const client = newClient(token);
+    const client = newClient(token, { reconnect: false });
     await client.connect();
     gateway.onSend = () => 'no-answer';
     const sentFrame = gateway.nextFrame();
@@ -279,8 +246,9 @@ describe('SwitchboardClient', () => {
       clientMsgId: 'c-1',
       closeCode: 1001,
     });
-    expect(await closed).toEqual({ code: 1001, reason: 'going away' });
+    expect(await closed).toMatchObject({ code: 1001, reason: 'going away' });
     expect(client.state).toBe('closed');
+    expect(gateway.hellos()).toHaveLength(1);
   });
 
   test('SwitchboardClient - drops deliveries whose seq it has already seen', async () => {
@@ -383,6 +351,33 @@ describe('SwitchboardClient', () => {
     });
     expect(err.message).toContain('cannot reach gateway');
     expect(err.cause).toHaveProperty('message');
+  });
+
+  test('SwitchboardClient - connect rejects with INVALID_ARGUMENT when the url is not a WebSocket url', async () => {
+    const client = newClient('t', { url: 'not a url' });
+
+    const err = await rejection(client.connect());
+
+    expect(err).toMatchObject({ code: ErrorCode.ERROR_CODE_INVALID_ARGUMENT, source: 'local' });
+    expect(err.message).toContain('cannot open a WebSocket to not a url');
+    expect(client.state).toBe('closed');
+  });
+
+  test('SwitchboardClient - a Hello never exceeds the frame limit, however many resume points there are', async () => {
+    const { token, conversationId } = gateway.addVisitor();
+    const resume = Array.from({ length: 3000 }, (_, i) => ({
+      conversationId: `c-${i}-${'x'.repeat(20)}`,
+      lastSeq: i + 1,
+    }));
+    const client = newClient(token, { resume: [...resume, { conversationId, lastSeq: 0 }] });
+
+    await client.connect();
+
+    const [hello] = gateway.hellos();
+    expect(hello?.resume.length).toBeGreaterThan(0);
+    expect(hello?.resume.length).toBeLessThan(3000);
+    // The newest points are kept.
+    expect(hello?.resume.at(-1)).toEqual(resume.at(-1));
   });
 
   test('SwitchboardClient - send and ping reject before connect', async () => {

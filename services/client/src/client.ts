@@ -1,21 +1,48 @@
-import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import {
   ClientFrame,
   type ConversationEvent,
+  ConversationEventType,
   ErrorCode,
   type ErrorDetail,
+  type Messages,
+  ParticipantRole,
+  type ResumePoint,
   type SendAck,
   ServerFrame,
   type UnifiedMessage,
   type Welcome,
 } from '@switchboard/proto';
-import WebSocket from 'ws';
-import { CloseCode, describeCloseCode, errorCodeForClose } from './close-codes';
+import { type BackoffOptions, backoffDelay, checkBackoff } from './backoff';
+import { CloseCode, closeDisposition, describeCloseCode, errorCodeForClose } from './close-codes';
+import { defaultWebSocket } from './default-web-socket';
 import { ClientError } from './errors';
+import { newClientMsgId } from './ids';
+import { MessageSequencer } from './message-sequencer';
+import { type ReadStateInfo, ReadTracker } from './read-tracker';
 import { checkSend } from './send-rules';
 import { TypedEmitter } from './typed-emitter';
 import { CLIENT_VERSION } from './version';
+import {
+  binaryFrame,
+  describeSocketError,
+  ReadyState,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './web-socket';
+
+/** Reconnect policy: a jittered exponential backoff, how many attempts in a row, and the rate-limit floor. */
+export interface ReconnectOptions extends BackoffOptions {
+  /** Attempts in a row without a Welcome before the client gives up and closes. Default Infinity. */
+  maxAttempts: number;
+  /** After a 4029 (rate limited) close the backoff starts from at least this. Default 10000. */
+  rateLimitedDelayMs: number;
+}
+
+/** What refreshToken is told: the gateway refused the token (close 4001). */
+export interface TokenRefreshContext {
+  closeCode: number;
+  error: ClientError;
+}
 
 export interface SwitchboardClientOptions {
   /** The gateway's WebSocket endpoint, e.g. `ws://127.0.0.1:8080/v1/ws`. */
@@ -24,10 +51,33 @@ export interface SwitchboardClientOptions {
   token: string;
   /** Sent in Hello.client for the gateway's logs. */
   clientName?: string;
-  /** How long connect(), send() and ping() wait for their answer. Default 10000. */
+  /** How long a Welcome, Pong or Messages answer may take. Default 10000. */
   requestTimeoutMs?: number;
-  /** Ping every Welcome.ping_interval_ms, and drop the socket when a Pong is late. Default true. */
+  /**
+   * How long to wait for a SendAck before resending (same client_msg_id). Default 20000: longer than the
+   * gateway's own retries (up to 15 s, docs/protocol.md section 7).
+   */
+  ackTimeoutMs?: number;
+  /** Ping every Welcome.ping_interval_ms, and drop the socket (then reconnect) when a Pong is late. Default true. */
   autoPing?: boolean;
+  /** Reconnect after a socket is lost; `false` turns it off. Defaults: DEFAULT_RECONNECT. */
+  reconnect?: Partial<ReconnectOptions> | false;
+  /** Gets a new token when the gateway refuses the current one (4001); without it, 4001 is final. */
+  refreshToken?: (context: TokenRefreshContext) => string | Promise<string>;
+  /** Where the app already is (e.g. resumePoints() saved before a page reload): the first Hello resumes there. */
+  resume?: readonly ResumePoint[];
+  /** For conversations with nothing to resume from, backfill only the newest N messages (0 = all). Default 0. */
+  backfillLimit?: number;
+  /** How long a send stays in the outbox, resent across reconnects, before it rejects. Default 300000. */
+  outboxMaxAgeMs?: number;
+  /** Messages held per conversation while a gap below them is fetched. Default 500. */
+  maxHeldMessages?: number;
+  /** Fetches of one gap before the client reconnects to resume instead. Default 3. */
+  gapFetchAttempts?: number;
+  /** The WebSocket class: the browser's, or any WHATWG-compatible one. Default: `ws` in Node, the global in browsers. */
+  WebSocket?: WebSocketConstructor;
+  /** Random source for jitter, [0, 1). Default Math.random. */
+  random?: () => number;
 }
 
 export interface SendOptions {
@@ -35,250 +85,904 @@ export interface SendOptions {
   clientMsgId?: string;
 }
 
+/** The client stopped for good (close(), a final close code, reconnect given up). */
 export interface CloseInfo {
   code: number;
   reason: string;
+  /** Why it stopped, unless close() was called. */
+  error?: ClientError;
+}
+
+/** One socket ended. */
+export interface DisconnectInfo {
+  code: number;
+  reason: string;
+  /** False when the client stops now (a `close` event follows). */
+  willReconnect: boolean;
+  /** What ended it, unless close() was called. */
+  error?: ClientError;
+}
+
+export interface ReconnectingInfo {
+  /** 1 for the first attempt after a drop. */
+  attempt: number;
+  /** How long the client waits before this attempt (0 right after a token refresh). */
+  delayMs: number;
+  /** The close code that ended the previous socket (1006 when it never opened). */
+  closeCode: number;
+  error: ClientError;
+}
+
+export interface ResumedInfo {
+  welcome: Welcome;
+  /** What the Hello carried. */
+  resume: ResumePoint[];
+  /** The failed attempts before this Welcome, counting the drop (so at least 1). */
+  attempts: number;
+}
+
+/** A conversation is missing seqs from..to (to 0 = up to the newest); the SDK is fetching them. */
+export interface GapInfo {
+  conversationId: string;
+  from: number;
+  to: number;
+}
+
+/** An outbox entry was written again (after a reconnect, a retryable error or an ack timeout). */
+export interface ResendInfo {
+  clientMsgId: string;
+  conversationId: string;
+  /** 2 for the first resend. */
+  attempt: number;
+}
+
+export interface FetchResult {
+  /** In seq order, never more than asked for. */
+  messages: UnifiedMessage[];
+  /** The range holds more: fetch again from the last seq + 1. */
+  hasMore: boolean;
+}
+
+/** A send not acknowledged yet. */
+export interface PendingSend {
+  clientMsgId: string;
+  conversationId: string;
+  text: string;
+  clientSentAtMs: number;
+  /** How many times it was written to a socket (0 while it waits for one). */
+  attempts: number;
 }
 
 export interface ClientEvents {
+  /** Every Welcome: the first connection and each reconnection. */
   welcome: [welcome: Welcome];
-  /** A message of one of the participant's conversations, at most once per (conversation, seq). */
+  /** Exactly once per (conversation, seq), in seq order per conversation. */
   message: [message: UnifiedMessage];
   conversation: [event: ConversationEvent];
-  /** An error frame that answers no pending send, or a bad frame from the gateway. */
+  /** An error frame that answers no pending request, or a local report (bad frame, unrepairable gap). */
   error: [error: ErrorDetail];
+  /** The client stopped for good. */
   close: [info: CloseInfo];
+  state: [state: ConnectionState, previous: ConnectionState];
+  disconnect: [info: DisconnectInfo];
+  reconnecting: [info: ReconnectingInfo];
+  /** A Welcome after a reconnect. */
+  resumed: [info: ResumedInfo];
+  gap: [info: GapInfo];
+  /** A conversation's read state changed (unread count, read mark). */
+  unread: [state: ReadStateInfo];
+  resend: [info: ResendInfo];
 }
 
-export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
+/**
+ * idle: never connected. connecting: the first connect(). open: Welcome received. reconnecting: the socket was
+ * lost and the client is waiting or re-handshaking. closing: close() was called. closed: stopped for good.
+ */
+export type ConnectionState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closing' | 'closed';
+
+export const DEFAULT_RECONNECT: Readonly<ReconnectOptions> = {
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  multiplier: 2,
+  jitter: 0.5,
+  maxAttempts: Number.POSITIVE_INFINITY,
+  rateLimitedDelayMs: 10_000,
+};
+
+/** Backoff between resends of one message or fetch after a retryable error (the gateway has retried already). */
+const RETRY_BACKOFF: BackoffOptions = { initialDelayMs: 500, maxDelayMs: 10_000, multiplier: 2, jitter: 0.5 };
+
+/** Gap repairs fetching at once; the gateway allows 4 fetches in flight per socket, the rest is the app's. */
+const MAX_GAP_REPAIRS = 2;
 
 const DEFAULTS = {
-  clientName: `@switchboard/client/${CLIENT_VERSION} node/${process.version}`,
+  clientName: `@switchboard/client/${CLIENT_VERSION} ${runtimeName()}`,
   requestTimeoutMs: 10_000,
+  ackTimeoutMs: 20_000,
   autoPing: true,
-} satisfies Partial<SwitchboardClientOptions>;
+  backfillLimit: 0,
+  outboxMaxAgeMs: 300_000,
+  maxHeldMessages: 500,
+  gapFetchAttempts: 3,
+  random: Math.random,
+};
 
-interface Pending<T> {
+const MAX_FETCH_LIMIT = 500;
+/** Welcome.max_frame_bytes of the v1 gateway, assumed until a Welcome says otherwise. */
+const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
+
+type Timer = ReturnType<typeof setTimeout>;
+
+interface Config {
+  url: string;
+  clientName: string;
+  requestTimeoutMs: number;
+  ackTimeoutMs: number;
+  autoPing: boolean;
+  reconnect: ReconnectOptions | undefined;
+  refreshToken: SwitchboardClientOptions['refreshToken'];
+  backfillLimit: number;
+  outboxMaxAgeMs: number;
+  maxHeldMessages: number;
+  gapFetchAttempts: number;
+  WebSocket: WebSocketConstructor | undefined;
+  random: () => number;
+}
+
+/** One socket, from construction to close. */
+interface Connection {
+  readonly socket: WebSocketLike;
+  welcomed: boolean;
+  /** What its Hello carried. */
+  resume: ResumePoint[];
+  welcomeTimer: Timer | undefined;
+  pingTimer: ReturnType<typeof setInterval> | undefined;
+  closeTimer: Timer | undefined;
+  /** An error frame received before Welcome (the close that follows explains it). */
+  serverError: ErrorDetail | undefined;
+  transportError: { message: string; cause: unknown } | undefined;
+  /** Why the SDK itself ended the socket. */
+  localFailure: ClientError | undefined;
+  /** The SDK ended it for a reason reconnecting cannot fix (the gateway broke the protocol). */
+  final: boolean;
+}
+
+interface Deferred<T> {
   promise: Promise<T>;
   resolve: (value: T) => void;
   reject: (err: ClientError) => void;
 }
 
-interface Handshake {
-  resolve: (welcome: Welcome) => void;
-  reject: (err: ClientError) => void;
-  timer: NodeJS.Timeout;
-  serverError?: ErrorDetail;
-  transportError?: Error;
+interface OutboxEntry {
+  readonly clientMsgId: string;
+  readonly conversationId: string;
+  readonly text: string;
+  readonly clientSentAtMs: number;
+  readonly deferred: Deferred<SendAck>;
+  readonly expiryTimer: Timer;
+  attempts: number;
+  ackTimer: Timer | undefined;
+  retryTimer: Timer | undefined;
+}
+
+interface GapRepair {
+  failures: number;
+  retryTimer: Timer | undefined;
 }
 
 /**
- * One participant's connection to the gateway: Hello/Welcome, sends with acks, deduplicated deliveries.
+ * One participant's reliable connection to the gateway.
  *
- * Register listeners before calling connect(): the gateway delivers a conversation's history right after
- * Welcome and those frames may be emitted in the same tick connect() resolves.
+ * - Reconnects with jittered exponential backoff after any close that is not final, and resumes every
+ *   conversation from the last seq it delivered (Hello.resume).
+ * - Emits `message` exactly once per (conversation, seq) and in seq order: duplicates are dropped, messages
+ *   after a gap are held while the gap is fetched (FetchMessages).
+ * - Keeps sends in an outbox until acknowledged, resending them with the same client_msg_id after a
+ *   reconnect, a retryable error or an ack timeout, in their original order.
  *
- * Per-conversation seq bookkeeping lives on the client, not on the socket, so a later reconnect can resume
- * from lastSeq() without losing it.
+ * Register listeners before calling connect(): the gateway delivers history right after Welcome.
  */
 export class SwitchboardClient extends TypedEmitter<ClientEvents> {
-  readonly #options: Required<SwitchboardClientOptions>;
-  readonly #lastSeqs = new Map<string, number>();
-  readonly #pendingSends = new Map<string, Pending<SendAck>>();
-  readonly #pendingPings = new Map<number, Pending<number>>();
-  #socket: WebSocket | undefined;
+  readonly #config: Config;
+  readonly #sequencer: MessageSequencer;
+  readonly #reads = new ReadTracker();
+  readonly #outbox = new Map<string, OutboxEntry>();
+  readonly #pendingPings = new Map<number, Deferred<number>>();
+  readonly #pendingFetches = new Map<number, Deferred<Messages>>();
+  readonly #gapRepairs = new Map<string, GapRepair>();
+  /** Conversations with a gap waiting for a repair slot. */
+  readonly #gapQueue = new Set<string>();
+  /** conversation -> the first missing seq of a gap whose repair was given up on (followed by a reconnect). */
+  readonly #gapsGivenUp = new Map<string, number>();
+  /** markRead calls made while disconnected, sent after the next Welcome. */
+  readonly #pendingMarks = new Map<string, number>();
+  /** Conversations left out of resume points: closed, or reassigned away from this agent. */
+  readonly #retired = new Set<string>();
+  #token: string;
+  #conn: Connection | undefined;
   #state: ConnectionState = 'idle';
   #welcome: Welcome | undefined;
-  #handshake: Handshake | undefined;
-  #connecting: Promise<Welcome> | undefined;
-  #closingByClient = false;
-  #localFailure: ClientError | undefined;
-  #pingTimer: NodeJS.Timeout | undefined;
+  #maxFrameBytes = 0;
+  /** Bumped by each connect() from idle/closed; stale async work compares it. */
+  #session = 0;
+  #welcomesInSession = 0;
+  #failedAttempts = 0;
+  #refreshedSinceWelcome = false;
+  #reconnectTimer: Timer | undefined;
+  #waiters: Deferred<Welcome>[] = [];
+  #closeRequested: { code: number; reason: string } | undefined;
   #nextNonce = 1;
+  #nextRequestId = 1;
 
   constructor(options: SwitchboardClientOptions) {
     super();
-    this.#options = { ...DEFAULTS, ...options };
+    const reconnect =
+      options.reconnect === false ? undefined : { ...DEFAULT_RECONNECT, ...options.reconnect };
+    if (reconnect !== undefined) {
+      checkBackoff('reconnect', reconnect);
+      if (!(reconnect.maxAttempts >= 0)) throw new RangeError('reconnect: maxAttempts must be >= 0');
+    }
+    const defined = Object.fromEntries(
+      Object.entries(options).filter(([, value]) => value !== undefined),
+    ) as SwitchboardClientOptions;
+    this.#config = {
+      ...DEFAULTS,
+      ...defined,
+      reconnect,
+      refreshToken: options.refreshToken,
+      WebSocket: options.WebSocket ?? defaultWebSocket,
+    };
+    const { backfillLimit, maxHeldMessages, gapFetchAttempts } = this.#config;
+    if (!isCount(backfillLimit)) throw new RangeError('backfillLimit must be an integer >= 0');
+    if (!isCount(maxHeldMessages)) throw new RangeError('maxHeldMessages must be an integer >= 0');
+    if (!isCount(gapFetchAttempts) || gapFetchAttempts < 1)
+      throw new RangeError('gapFetchAttempts must be an integer >= 1');
+    this.#token = options.token;
+    this.#sequencer = new MessageSequencer(maxHeldMessages);
+    for (const point of options.resume ?? []) {
+      if (point.conversationId === '' || !isCount(point.lastSeq))
+        throw new RangeError('resume: each point needs a conversationId and an integer lastSeq >= 0');
+      this.#sequencer.advanceTo(point.conversationId, point.lastSeq);
+    }
   }
 
   get state(): ConnectionState {
     return this.#state;
   }
 
-  /** The Welcome of the current connection, once it arrived. */
+  /** The Welcome of the current connection, while it is open. */
   get welcome(): Welcome | undefined {
     return this.#welcome;
   }
 
-  /** The highest seq delivered for a conversation; 0 when none was. */
+  /** The highest seq delivered for a conversation with nothing missing below it; 0 when none was. */
   lastSeq(conversationId: string): number {
-    return this.#lastSeqs.get(conversationId) ?? 0;
+    return this.#sequencer.lastSeq(conversationId);
   }
 
-  /** Opens the socket and sends Hello; resolves with Welcome. Idempotent while connecting or open. */
-  connect(): Promise<Welcome> {
-    if (this.#state === 'open' && this.#welcome !== undefined) return Promise.resolve(this.#welcome);
-    if (this.#connecting !== undefined) return this.#connecting;
-    if (this.#state === 'closing') {
-      return Promise.reject(
-        new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'the previous connection is still closing', {
-          source: 'local',
-          retryable: true,
-        }),
-      );
-    }
-    const connecting = this.#open().finally(() => {
-      this.#connecting = undefined;
-    });
-    this.#connecting = connecting;
-    return connecting;
+  /** Where the client is in each conversation: what the next Hello will resume from. Persist it to resume a reload. */
+  resumePoints(): ResumePoint[] {
+    return this.#sequencer
+      .positions()
+      .filter((p) => !this.#retired.has(p.conversationId))
+      .map((p) => ({ conversationId: p.conversationId, lastSeq: p.lastSeq }));
+  }
+
+  /** The read state of a conversation, seeded by Welcome and kept current. */
+  readState(conversationId: string): ReadStateInfo | undefined {
+    return this.#reads.get(conversationId);
+  }
+
+  /** Every conversation's read state. */
+  readStates(): ReadStateInfo[] {
+    return this.#reads.all();
+  }
+
+  unreadCount(conversationId: string): number {
+    return this.#reads.get(conversationId)?.unreadCount ?? 0;
+  }
+
+  /** Sends not acknowledged yet, in the order they were sent. */
+  pendingSends(): PendingSend[] {
+    return [...this.#outbox.values()].map((e) => ({
+      clientMsgId: e.clientMsgId,
+      conversationId: e.conversationId,
+      text: e.text,
+      clientSentAtMs: e.clientSentAtMs,
+      attempts: e.attempts,
+    }));
+  }
+
+  /** Replaces the token used by the next Hello (e.g. refreshed ahead of its expiry). */
+  setToken(token: string): void {
+    this.#token = token;
   }
 
   /**
-   * Sends a text message and resolves once the gateway says it is durable. Rejects with a ClientError on an
-   * error frame, a timeout or a closed socket; when `retryable` is true, send again with the same
-   * clientMsgId (it is on the error) and the gateway will not create a second message.
+   * Connects and resolves with Welcome. The first connection fails fast: it rejects on the first failure
+   * (the app decides whether to retry). Once connected, the client reconnects by itself. While connecting or
+   * reconnecting, it resolves with the next Welcome (and a pending reconnect backoff is skipped).
+   */
+  connect(): Promise<Welcome> {
+    switch (this.#state) {
+      case 'open':
+        if (this.#welcome !== undefined) return Promise.resolve(this.#welcome);
+        return this.#nextWelcome();
+      case 'connecting':
+      case 'reconnecting': {
+        const next = this.#nextWelcome();
+        if (this.#reconnectTimer !== undefined) {
+          clearTimeout(this.#reconnectTimer);
+          this.#reconnectTimer = undefined;
+          this.#openSocket();
+        }
+        return next;
+      }
+      case 'closing':
+        return Promise.reject(
+          new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'the previous connection is still closing', {
+            source: 'local',
+            retryable: true,
+          }),
+        );
+      case 'idle':
+      case 'closed': {
+        this.#session++;
+        this.#welcomesInSession = 0;
+        this.#failedAttempts = 0;
+        this.#refreshedSinceWelcome = false;
+        const next = this.#nextWelcome();
+        this.#setState('connecting');
+        this.#openSocket();
+        return next;
+      }
+    }
+  }
+
+  /**
+   * Sends a text message; resolves with its SendAck once the gateway has stored it (`duplicate` when an
+   * earlier attempt with this clientMsgId was stored). The send waits in the outbox while disconnected and is
+   * resent with the same clientMsgId until acknowledged. Rejects with a ClientError on a non-retryable error
+   * frame, after outboxMaxAgeMs (`source: 'timeout'`), or when the client stops (`source: 'close'`).
    */
   send(conversationId: string, text: string, opts: SendOptions = {}): Promise<SendAck> {
-    const clientMsgId = opts.clientMsgId ?? randomUUID();
+    const clientMsgId = opts.clientMsgId ?? newClientMsgId();
     const invalid = checkSend(clientMsgId, conversationId, text);
     if (invalid !== undefined) return Promise.reject(invalid);
-    const inFlight = this.#pendingSends.get(clientMsgId);
-    if (inFlight !== undefined) return inFlight.promise;
-    const socket = this.#openSocket(clientMsgId);
-    if (socket instanceof ClientError) return Promise.reject(socket);
+    const existing = this.#outbox.get(clientMsgId);
+    if (existing !== undefined) return existing.deferred.promise;
+    if (this.#state === 'idle' || this.#state === 'closed' || this.#state === 'closing') {
+      return Promise.reject(this.#notConnected(clientMsgId));
+    }
+    const clientSentAtMs = Date.now();
+    const tooLarge = this.#checkFrameSize(clientMsgId, conversationId, text, clientSentAtMs);
+    if (tooLarge !== undefined) return Promise.reject(tooLarge);
 
-    const bytes = ClientFrame.encode({
-      kind: { $case: 'send', value: { clientMsgId, conversationId, text, clientSentAtMs: Date.now() } },
-    }).finish();
-    const maxFrameBytes = this.#welcome?.maxFrameBytes ?? 0;
-    if (maxFrameBytes > 0 && bytes.length > maxFrameBytes) {
-      // The gateway would close the whole socket (1009) for this frame.
-      return Promise.reject(
-        new ClientError(
-          ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
-          `the frame is ${bytes.length} bytes; the gateway accepts at most ${maxFrameBytes}`,
-          { source: 'local', clientMsgId },
-        ),
+    const deferred = createDeferred<SendAck>();
+    const entry: OutboxEntry = {
+      clientMsgId,
+      conversationId,
+      text,
+      clientSentAtMs,
+      deferred,
+      attempts: 0,
+      ackTimer: undefined,
+      retryTimer: undefined,
+      expiryTimer: setTimeout(() => {
+        this.#removeFromOutbox(entry);
+        deferred.reject(
+          new ClientError(
+            ErrorCode.ERROR_CODE_UNAVAILABLE,
+            `not acknowledged within ${this.#config.outboxMaxAgeMs} ms (${entry.attempts} attempt(s)); it may or may not be stored: send again with the same clientMsgId`,
+            { source: 'timeout', retryable: true, clientMsgId },
+          ),
+        );
+      }, this.#config.outboxMaxAgeMs),
+    };
+    this.#outbox.set(clientMsgId, entry);
+    const conn = this.#openConnection();
+    if (conn !== undefined) this.#writeSend(conn, entry);
+    return deferred.promise;
+  }
+
+  /**
+   * Fetches a range of a conversation's messages: fromSeq..toSeq inclusive (toSeq 0 = up to the newest), at
+   * most `limit` (0 = the gateway's default of 100, at most 500). The messages are returned, not emitted.
+   */
+  fetchMessages(conversationId: string, fromSeq: number, toSeq = 0, limit = 0): Promise<FetchResult> {
+    const invalid = checkFetch(conversationId, fromSeq, toSeq, limit);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const conn = this.#openConnection();
+    if (conn === undefined) return Promise.reject(this.#notConnected());
+    return this.#fetch(conn, conversationId, fromSeq, toSeq, limit).then((answer) => ({
+      messages: answer.messages,
+      hasMore: answer.hasMore,
+    }));
+  }
+
+  /**
+   * Marks a conversation read up to and including `seq`: resets its unread count locally at once (an
+   * `unread` event), and tells the gateway (after the next Welcome when disconnected).
+   */
+  markRead(conversationId: string, seq: number): void {
+    if (conversationId === '' || !Number.isInteger(seq) || seq < 1) {
+      throw new ClientError(
+        ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+        'markRead needs a conversationId and an integer seq >= 1',
+        { source: 'local' },
       );
     }
-    const pending = this.#track(this.#pendingSends, clientMsgId, () => {
-      return new ClientError(
-        ErrorCode.ERROR_CODE_UNAVAILABLE,
-        `no SendAck within ${this.#options.requestTimeoutMs} ms; resend with the same clientMsgId`,
-        { source: 'timeout', retryable: true, clientMsgId },
-      );
-    });
-    socket.send(bytes, { binary: true });
-    return pending;
+    const changed = this.#reads.read(conversationId, seq);
+    if (changed === undefined) return;
+    this.emit('unread', changed);
+    const conn = this.#openConnection();
+    if (conn !== undefined) this.#writeMarkRead(conn, conversationId, seq);
+    else this.#pendingMarks.set(conversationId, Math.max(seq, this.#pendingMarks.get(conversationId) ?? 0));
   }
 
   /** Sends a Ping and resolves with the round trip in milliseconds when its Pong arrives. */
   ping(): Promise<number> {
-    const socket = this.#openSocket();
-    if (socket instanceof ClientError) return Promise.reject(socket);
+    const conn = this.#openConnection();
+    if (conn === undefined) return Promise.reject(this.#notConnected());
     const nonce = this.#nextNonce++;
     const started = performance.now();
     const pong = this.#track(this.#pendingPings, nonce, () => {
       return new ClientError(
         ErrorCode.ERROR_CODE_UNAVAILABLE,
-        `no Pong within ${this.#options.requestTimeoutMs} ms`,
+        `no Pong within ${this.#config.requestTimeoutMs} ms`,
         { source: 'timeout', retryable: true },
       );
     });
-    this.#write(socket, { kind: { $case: 'ping', value: { nonce } } });
+    this.#write(conn, { kind: { $case: 'ping', value: { nonce } } });
     return pong.then(() => performance.now() - started);
   }
 
-  /** Closes the socket (1000 by default) and resolves once it is closed. Pending requests reject. */
+  /**
+   * Stops the client: closes the socket (1000 by default) and stops reconnecting. Resolves once closed.
+   * Pending sends reject (retryable: resend them with their clientMsgId after the next connect()).
+   */
   close(code: number = CloseCode.NORMAL, reason = 'client closed'): Promise<void> {
-    const socket = this.#socket;
-    if (socket === undefined) return Promise.resolve();
-    this.#closingByClient = true;
-    this.#state = 'closing';
-    return new Promise<void>((resolve) => {
+    if (this.#state === 'idle' || this.#state === 'closed') return Promise.resolve();
+    const closed = new Promise<void>((resolve) => {
       this.once('close', () => {
         resolve();
       });
-      if (socket.readyState === WebSocket.CONNECTING) socket.terminate();
-      else socket.close(code, reason);
     });
+    if (this.#state === 'closing') return closed;
+    this.#closeRequested = { code, reason };
+    const conn = this.#conn;
+    if (conn === undefined) {
+      // Waiting to reconnect, or refreshing the token: nothing to close but the client.
+      this.#stop(code, reason, undefined);
+      return closed;
+    }
+    this.#setState('closing');
+    closeSocket(conn.socket, code, reason);
+    // A dead path may never finish the closing handshake.
+    conn.closeTimer = setTimeout(() => {
+      this.#abandon(conn, code, reason);
+    }, this.#config.requestTimeoutMs);
+    return closed;
   }
 
-  #open(): Promise<Welcome> {
-    return new Promise<Welcome>((resolve, reject) => {
-      const { url, requestTimeoutMs } = this.#options;
-      this.#state = 'connecting';
-      this.#welcome = undefined;
-      this.#closingByClient = false;
-      this.#localFailure = undefined;
-      let socket: WebSocket;
-      try {
-        socket = new WebSocket(url, { handshakeTimeout: requestTimeoutMs });
-      } catch (err) {
-        this.#state = 'closed';
-        reject(
-          new ClientError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, `bad gateway url ${url}`, {
+  // --- connection lifecycle ---
+
+  #openSocket(): void {
+    const { url, requestTimeoutMs, WebSocket } = this.#config;
+    let socket: WebSocketLike;
+    try {
+      if (WebSocket === undefined) throw new Error('no WebSocket implementation; pass options.WebSocket');
+      socket = new WebSocket(url);
+      socket.binaryType = 'arraybuffer';
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.#stop(
+        CloseCode.ABNORMAL,
+        '',
+        new ClientError(
+          ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+          `cannot open a WebSocket to ${url}: ${message}`,
+          {
             source: 'local',
             cause: err,
-          }),
-        );
-        return;
-      }
-      this.#socket = socket;
-      const timer = setTimeout(() => {
-        const handshake = this.#handshake;
-        this.#handshake = undefined;
-        const err =
-          handshake?.serverError !== undefined
-            ? ClientError.fromDetail(handshake.serverError)
-            : new ClientError(
-                ErrorCode.ERROR_CODE_UNAVAILABLE,
-                `no Welcome from ${url} within ${requestTimeoutMs} ms`,
-                { source: 'timeout', retryable: true },
-              );
-        reject(err);
-        socket.terminate();
-      }, requestTimeoutMs);
-      this.#handshake = { resolve, reject, timer };
-
-      socket.on('open', () => {
-        if (socket !== this.#socket) return;
-        this.#write(socket, {
-          kind: {
-            $case: 'hello',
-            value: {
-              token: this.#options.token,
-              client: this.#options.clientName,
-              resume: [],
-              backfillLimit: 0,
-            },
           },
-        });
-      });
-      socket.on('message', (data, isBinary) => {
-        this.#onMessage(socket, data, isBinary);
-      });
-      socket.on('error', (err) => {
-        if (socket === this.#socket && this.#handshake !== undefined) this.#handshake.transportError = err;
-      });
-      socket.on('close', (code, reason) => {
-        this.#onClose(socket, code, reason.toString('utf8'));
-      });
-    });
+        ),
+      );
+      return;
+    }
+    const conn: Connection = {
+      socket,
+      welcomed: false,
+      resume: [],
+      welcomeTimer: undefined,
+      pingTimer: undefined,
+      closeTimer: undefined,
+      serverError: undefined,
+      transportError: undefined,
+      localFailure: undefined,
+      final: false,
+    };
+    this.#conn = conn;
+    conn.welcomeTimer = setTimeout(() => {
+      const failure =
+        conn.serverError !== undefined
+          ? ClientError.fromDetail(conn.serverError)
+          : new ClientError(
+              ErrorCode.ERROR_CODE_UNAVAILABLE,
+              `no Welcome from ${url} within ${requestTimeoutMs} ms`,
+              {
+                source: 'timeout',
+                retryable: true,
+              },
+            );
+      this.#abandon(conn, CloseCode.ABNORMAL, 'no Welcome in time', failure);
+    }, requestTimeoutMs);
+    socket.onopen = () => {
+      if (conn === this.#conn) this.#sendHello(conn);
+    };
+    socket.onmessage = (event) => {
+      if (conn === this.#conn) this.#onFrame(conn, event.data);
+    };
+    socket.onerror = (event) => {
+      if (conn === this.#conn) conn.transportError ??= describeSocketError(event);
+    };
+    socket.onclose = (event) => {
+      this.#onSocketClosed(conn, event.code, event.reason);
+    };
   }
 
-  #onMessage(socket: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-    if (socket !== this.#socket) return;
-    if (!isBinary) {
-      this.#failProtocol(socket, 'the gateway sent a text frame');
+  #sendHello(conn: Connection): void {
+    const hello = (resume: ResumePoint[]): ClientFrame => ({
+      kind: {
+        $case: 'hello',
+        value: {
+          token: this.#token,
+          client: this.#config.clientName,
+          resume,
+          backfillLimit: this.#config.backfillLimit,
+        },
+      },
+    });
+    // A Hello over the frame limit would be refused (1009) on every attempt: leave out the points seen
+    // longest ago; those conversations are replayed and de-duplicated instead.
+    const maxBytes = this.#maxFrameBytes > 0 ? this.#maxFrameBytes : DEFAULT_MAX_FRAME_BYTES;
+    let resume = this.resumePoints();
+    let bytes = ClientFrame.encode(hello(resume)).finish();
+    while (bytes.length > maxBytes && resume.length > 0) {
+      resume = resume.slice(Math.max(1, Math.ceil(resume.length / 10)));
+      bytes = ClientFrame.encode(hello(resume)).finish();
+    }
+    conn.resume = resume;
+    this.#writeBytes(conn, bytes);
+  }
+
+  #onWelcome(conn: Connection, welcome: Welcome): void {
+    if (conn.welcomed) {
+      this.#failProtocol(conn, 'the gateway sent a second Welcome');
+      return;
+    }
+    clearTimeout(conn.welcomeTimer);
+    conn.welcomed = true;
+    const resumed = this.#welcomesInSession > 0;
+    const attempts = this.#failedAttempts;
+    this.#welcomesInSession++;
+    this.#failedAttempts = 0;
+    this.#refreshedSinceWelcome = false;
+    this.#welcome = welcome;
+    this.#maxFrameBytes = welcome.maxFrameBytes;
+    for (const summary of welcome.conversations) {
+      this.#retired.delete(summary.conversationId);
+      this.#applyBackfillFloor(summary.conversationId, summary.lastSeq, conn.resume);
+    }
+    this.#setState('open');
+    this.#startKeepAlive(conn, welcome.pingIntervalMs);
+    this.emit('welcome', welcome);
+    if (resumed) this.emit('resumed', { welcome, resume: conn.resume, attempts });
+    for (const info of this.#reads.welcome(welcome.participantId, welcome.readStates))
+      this.emit('unread', info);
+    for (const waiter of this.#waiters.splice(0)) waiter.resolve(welcome);
+    this.#flushMarks(conn);
+    // Resend in the original order, with the original ids.
+    for (const entry of [...this.#outbox.values()]) {
+      if (conn !== this.#conn) return;
+      this.#writeSend(conn, entry);
+    }
+  }
+
+  /** Conversations with nothing to resume from get only the newest backfillLimit messages: that is no gap. */
+  #applyBackfillFloor(conversationId: string, lastSeq: number, resume: readonly ResumePoint[]): void {
+    const limit = this.#config.backfillLimit;
+    if (limit === 0 || this.#sequencer.lastSeq(conversationId) > 0) return;
+    if (resume.some((p) => p.conversationId === conversationId)) return;
+    if (lastSeq > limit) this.#sequencer.advanceTo(conversationId, lastSeq - limit);
+  }
+
+  #onSocketClosed(conn: Connection, code: number, reason: string): void {
+    if (conn !== this.#conn) return;
+    this.#conn = undefined;
+    clearTimeout(conn.welcomeTimer);
+    clearInterval(conn.pingTimer);
+    clearTimeout(conn.closeTimer);
+    detach(conn.socket);
+    this.#welcome = undefined;
+
+    const closed = `socket closed (${code} ${reason || describeCloseCode(code)})`;
+    const lost = (what: string): ClientError =>
+      new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, `${closed} before ${what}`, {
+        source: 'close',
+        retryable: true,
+        closeCode: code,
+        closeReason: reason,
+      });
+    for (const pending of this.#pendingPings.values()) pending.reject(lost('Pong'));
+    for (const pending of this.#pendingFetches.values()) pending.reject(lost('Messages'));
+    for (const entry of this.#outbox.values()) {
+      clearTimeout(entry.ackTimer);
+      clearTimeout(entry.retryTimer);
+      entry.ackTimer = undefined;
+      entry.retryTimer = undefined;
+    }
+    for (const repair of this.#gapRepairs.values()) clearTimeout(repair.retryTimer);
+    this.#gapRepairs.clear();
+    this.#gapQueue.clear();
+    // Held messages come again: the next Hello resumes from lastSeq.
+    this.#sequencer.dropHeld();
+
+    const failure = conn.welcomed
+      ? this.#dropFailure(conn, code, reason)
+      : this.#handshakeFailure(conn, code, reason);
+    if (this.#closeRequested !== undefined) {
+      this.emit('disconnect', { code, reason, willReconnect: false });
+      this.#stop(code, reason, undefined, failure);
+      return;
+    }
+    const next = this.#nextStep(conn, code);
+    this.emit('disconnect', { code, reason, willReconnect: next !== 'stop', error: failure });
+    switch (next) {
+      case 'stop':
+        this.#stop(code, reason, failure);
+        return;
+      case 'refresh':
+        this.#refreshThenReconnect(code, reason, failure);
+        return;
+      case 'retry':
+      case 'retry-slowly':
+        this.#scheduleReconnect(code, reason, failure, next === 'retry-slowly');
+        return;
+    }
+  }
+
+  #nextStep(conn: Connection, code: number): 'stop' | 'refresh' | 'retry' | 'retry-slowly' {
+    if (conn.final) return 'stop';
+    let disposition = closeDisposition(code);
+    // The error frame before the close says it too, should the close code have been lost.
+    if (conn.serverError?.code === ErrorCode.ERROR_CODE_UNAUTHENTICATED) disposition = 'reauthenticate';
+    if (conn.serverError?.code === ErrorCode.ERROR_CODE_UNKNOWN_TENANT) disposition = 'final';
+    switch (disposition) {
+      case 'final':
+        return 'stop';
+      case 'reauthenticate':
+        return this.#config.refreshToken !== undefined && !this.#refreshedSinceWelcome ? 'refresh' : 'stop';
+      case 'rate-limited':
+      case 'reconnect':
+        // The first connect() fails fast; after that, reconnect unless turned off.
+        if (this.#config.reconnect === undefined || this.#welcomesInSession === 0) return 'stop';
+        return disposition === 'rate-limited' ? 'retry-slowly' : 'retry';
+    }
+  }
+
+  #scheduleReconnect(code: number, reason: string, failure: ClientError, rateLimited: boolean): void {
+    const policy = this.#config.reconnect ?? DEFAULT_RECONNECT;
+    this.#failedAttempts++;
+    if (this.#failedAttempts > policy.maxAttempts) {
+      this.#stop(
+        code,
+        reason,
+        new ClientError(
+          failure.code,
+          `gave up reconnecting after ${policy.maxAttempts} attempt(s): ${failure.message}`,
+          { source: failure.source, retryable: true, closeCode: code, closeReason: reason, cause: failure },
+        ),
+      );
+      return;
+    }
+    const backoff = rateLimited
+      ? {
+          ...policy,
+          initialDelayMs: Math.max(policy.initialDelayMs, policy.rateLimitedDelayMs),
+          maxDelayMs: Math.max(policy.maxDelayMs, policy.rateLimitedDelayMs),
+        }
+      : policy;
+    const delayMs = backoffDelay(this.#failedAttempts, backoff, this.#config.random);
+    this.#setState('reconnecting');
+    this.emit('reconnecting', { attempt: this.#failedAttempts, delayMs, closeCode: code, error: failure });
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      this.#openSocket();
+    }, delayMs);
+  }
+
+  #refreshThenReconnect(code: number, reason: string, failure: ClientError): void {
+    const refreshToken = this.#config.refreshToken;
+    if (refreshToken === undefined) return;
+    const session = this.#session;
+    this.#refreshedSinceWelcome = true;
+    this.#failedAttempts++;
+    if (this.#welcomesInSession > 0) this.#setState('reconnecting');
+    this.emit('reconnecting', { attempt: this.#failedAttempts, delayMs: 0, closeCode: code, error: failure });
+    const current = (): boolean =>
+      session === this.#session && this.#state !== 'closed' && this.#conn === undefined;
+    void Promise.resolve()
+      .then(() => refreshToken({ closeCode: code, error: failure }))
+      .then(
+        (token) => {
+          if (!current()) return;
+          if (token === '') throw new Error('refreshToken returned an empty token');
+          this.#token = token;
+          this.#openSocket();
+        },
+        (err: unknown) => {
+          if (!current()) return;
+          const message = err instanceof Error ? err.message : String(err);
+          this.#stop(
+            code,
+            reason,
+            new ClientError(
+              ErrorCode.ERROR_CODE_UNAUTHENTICATED,
+              `the token was refused and refreshToken failed: ${message}`,
+              {
+                source: 'local',
+                closeCode: code,
+                closeReason: reason,
+                cause: err,
+              },
+            ),
+          );
+        },
+      );
+  }
+
+  /**
+   * The client stops for good: reject everything still waiting and emit `close`. `error` is why (undefined
+   * after close()); `waiterError` is what connect() callers get when close() interrupted their handshake.
+   */
+  #stop(code: number, reason: string, error: ClientError | undefined, waiterError?: ClientError): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+    const conn = this.#conn;
+    if (conn !== undefined) {
+      this.#conn = undefined;
+      clearTimeout(conn.welcomeTimer);
+      clearInterval(conn.pingTimer);
+      clearTimeout(conn.closeTimer);
+      detach(conn.socket);
+      closeSocket(conn.socket, CloseCode.NORMAL, reason);
+    }
+    this.#welcome = undefined;
+    this.#closeRequested = undefined;
+    this.#setState('closed');
+    const stopped =
+      waiterError ??
+      error ??
+      new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'the client was closed', {
+        source: 'local',
+        closeCode: code,
+        closeReason: reason,
+      });
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(stopped);
+    for (const entry of [...this.#outbox.values()]) {
+      this.#removeFromOutbox(entry);
+      entry.deferred.reject(
+        new ClientError(
+          ErrorCode.ERROR_CODE_UNAVAILABLE,
+          `the client stopped (${code} ${reason || describeCloseCode(code)}) before SendAck; the message may or may not be stored: resend with the same clientMsgId`,
+          {
+            source: 'close',
+            retryable: true,
+            clientMsgId: entry.clientMsgId,
+            closeCode: code,
+            closeReason: reason,
+            cause: error,
+          },
+        ),
+      );
+    }
+    this.emit('close', error === undefined ? { code, reason } : { code, reason, error });
+  }
+
+  /**
+   * The SDK gives up on a socket without waiting for its closing handshake (a dead path may never finish
+   * it): from here on the socket is ignored, and the client carries on as if it had closed with `code`.
+   */
+  #abandon(conn: Connection, code: number, reason: string, failure?: ClientError): void {
+    if (conn !== this.#conn) return;
+    conn.localFailure ??= failure;
+    detach(conn.socket);
+    closeSocket(conn.socket, conn.final ? CloseCode.PROTOCOL_VIOLATION : CloseCode.NORMAL, reason);
+    this.#onSocketClosed(conn, code, reason);
+  }
+
+  #handshakeFailure(conn: Connection, code: number, reason: string): ClientError {
+    const closeInfo = { closeCode: code, closeReason: reason };
+    if (conn.localFailure !== undefined) return conn.localFailure;
+    if (conn.serverError !== undefined) return ClientError.fromDetail(conn.serverError, closeInfo);
+    const { url } = this.#config;
+    if (this.#closeRequested !== undefined) {
+      return new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'closed by the client before Welcome', {
+        source: 'local',
+        ...closeInfo,
+      });
+    }
+    if (conn.transportError !== undefined && code === CloseCode.ABNORMAL) {
+      return new ClientError(
+        ErrorCode.ERROR_CODE_UNAVAILABLE,
+        `cannot reach gateway at ${url}: ${conn.transportError.message}`,
+        { source: 'transport', retryable: true, cause: conn.transportError.cause, ...closeInfo },
+      );
+    }
+    const errorCode = errorCodeForClose(code);
+    return new ClientError(
+      errorCode,
+      `the gateway closed the socket before Welcome (${code} ${reason || describeCloseCode(code)})`,
+      { source: 'close', retryable: isRetryableCode(errorCode), ...closeInfo },
+    );
+  }
+
+  #dropFailure(conn: Connection, code: number, reason: string): ClientError {
+    if (conn.localFailure !== undefined) return conn.localFailure;
+    const errorCode = errorCodeForClose(code);
+    return new ClientError(
+      errorCode,
+      `the connection closed (${code} ${reason || describeCloseCode(code)})`,
+      {
+        source: 'close',
+        retryable: isRetryableCode(errorCode),
+        closeCode: code,
+        closeReason: reason,
+      },
+    );
+  }
+
+  /** The gateway broke the protocol: report it and close with 4000, as the gateway does for clients. */
+  #failProtocol(conn: Connection, message: string, cause?: unknown): void {
+    const err = new ClientError(ErrorCode.ERROR_CODE_BAD_FRAME, message, { source: 'local', cause });
+    if (conn.welcomed) this.#emitLocalError(err.code, message);
+    conn.final = true;
+    this.#abandon(conn, CloseCode.PROTOCOL_VIOLATION, message, err);
+  }
+
+  #startKeepAlive(conn: Connection, intervalMs: number): void {
+    if (!this.#config.autoPing || intervalMs <= 0) return;
+    conn.pingTimer = setInterval(() => {
+      this.ping().catch((err: unknown) => {
+        // A Pong that never comes means a dead path: drop the socket and reconnect.
+        if (err instanceof ClientError && err.source === 'timeout') {
+          this.#abandon(conn, CloseCode.ABNORMAL, err.message, err);
+        }
+      });
+    }, intervalMs);
+    unref(conn.pingTimer);
+  }
+
+  // --- incoming frames ---
+
+  #onFrame(conn: Connection, data: unknown): void {
+    if (this.#closeRequested !== undefined) return;
+    const bytes = binaryFrame(data);
+    if (bytes === undefined) {
+      this.#failProtocol(
+        conn,
+        typeof data === 'string'
+          ? 'the gateway sent a text frame'
+          : 'the WebSocket delivered a frame that is not an ArrayBuffer (binaryType must be arraybuffer)',
+      );
       return;
     }
     let frame: ServerFrame;
     try {
-      frame = ServerFrame.decode(toBytes(data));
+      frame = ServerFrame.decode(bytes);
     } catch (err) {
-      this.#failProtocol(socket, 'the gateway sent a frame that is not a ServerFrame', err);
+      this.#failProtocol(conn, 'the gateway sent a frame that is not a ServerFrame', err);
       return;
     }
     const kind = frame.kind;
@@ -286,200 +990,464 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     if (kind === undefined) return;
     switch (kind.$case) {
       case 'welcome':
-        this.#onWelcome(socket, kind.value);
+        this.#onWelcome(conn, kind.value);
         return;
       case 'ack':
-        this.#pendingSends.get(kind.value.clientMsgId)?.resolve(kind.value);
+        this.#onAck(kind.value);
         return;
       case 'deliver':
-        this.#onDeliver(kind.value.message);
+        if (kind.value.message === undefined) {
+          this.#emitLocalError(
+            ErrorCode.ERROR_CODE_BAD_FRAME,
+            'the gateway sent a Deliver without a message',
+          );
+          return;
+        }
+        this.#accept(kind.value.message);
+        this.#checkGap(kind.value.message.conversationId);
         return;
       case 'error':
-        this.#onErrorFrame(kind.value);
+        this.#onErrorFrame(conn, kind.value);
         return;
       case 'pong':
         this.#pendingPings.get(kind.value.nonce)?.resolve(kind.value.nonce);
         return;
       case 'conversation':
-        if (kind.value.event !== undefined) this.emit('conversation', kind.value.event);
+        if (kind.value.event !== undefined) this.#onConversationEvent(kind.value.event);
+        return;
+      case 'messages':
+        this.#pendingFetches.get(kind.value.requestId)?.resolve(kind.value);
         return;
     }
   }
 
-  #onWelcome(socket: WebSocket, welcome: Welcome): void {
-    const handshake = this.#handshake;
-    if (handshake === undefined) {
-      this.#failProtocol(socket, 'the gateway sent a second Welcome');
+  #onErrorFrame(conn: Connection, detail: ErrorDetail): void {
+    const entry = detail.clientMsgId === '' ? undefined : this.#outbox.get(detail.clientMsgId);
+    if (entry !== undefined) {
+      this.#onSendError(conn, entry, detail);
       return;
     }
-    clearTimeout(handshake.timer);
-    this.#handshake = undefined;
-    this.#welcome = welcome;
-    this.#state = 'open';
-    this.#startKeepAlive(socket, welcome.pingIntervalMs);
-    this.emit('welcome', welcome);
-    handshake.resolve(welcome);
-  }
-
-  #onDeliver(message: UnifiedMessage | undefined): void {
-    if (message === undefined) {
-      this.#emitLocalError(ErrorCode.ERROR_CODE_BAD_FRAME, 'the gateway sent a Deliver without a message');
+    const fetch = detail.requestId === 0 ? undefined : this.#pendingFetches.get(detail.requestId);
+    if (fetch !== undefined) {
+      fetch.reject(ClientError.fromDetail(detail));
       return;
     }
-    // Around (re)subscription the gateway may deliver a message twice; seq says which ones are new.
-    if (message.seq <= this.lastSeq(message.conversationId)) return;
-    this.#lastSeqs.set(message.conversationId, message.seq);
-    this.emit('message', message);
-  }
-
-  #onErrorFrame(detail: ErrorDetail): void {
-    const pending = detail.clientMsgId === '' ? undefined : this.#pendingSends.get(detail.clientMsgId);
-    if (pending !== undefined) {
-      pending.reject(ClientError.fromDetail(detail));
-      return;
-    }
-    if (this.#handshake !== undefined) {
-      // The close that follows carries the close code; connect() rejects then.
-      this.#handshake.serverError = detail;
+    if (!conn.welcomed) {
+      // The close that follows carries the close code; the handshake fails then.
+      conn.serverError = detail;
       return;
     }
     this.emit('error', detail);
   }
 
-  #onClose(socket: WebSocket, code: number, reason: string): void {
-    if (socket !== this.#socket) return;
-    this.#socket = undefined;
-    this.#state = 'closed';
-    clearInterval(this.#pingTimer);
-    this.#pingTimer = undefined;
-
-    const handshake = this.#handshake;
-    this.#handshake = undefined;
-    if (handshake !== undefined) {
-      clearTimeout(handshake.timer);
-      handshake.reject(this.#handshakeFailure(handshake, code, reason));
+  #onConversationEvent(event: ConversationEvent): void {
+    const id = event.conversationId;
+    const welcome = this.#welcome;
+    if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED) {
+      this.#retired.add(id);
+    } else if (
+      event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED &&
+      welcome !== undefined
+    ) {
+      if (event.agentId === welcome.participantId) {
+        this.#retired.delete(id);
+        this.#applyBackfillFloor(id, event.lastSeq, []);
+      } else if (welcome.role === ParticipantRole.PARTICIPANT_ROLE_AGENT) {
+        this.#retired.add(id);
+      }
     }
-    const closed = `socket closed (${code} ${reason || describeCloseCode(code)})`;
-    for (const [clientMsgId, pending] of this.#pendingSends) {
-      pending.reject(
-        new ClientError(
-          ErrorCode.ERROR_CODE_UNAVAILABLE,
-          `${closed} before SendAck; the message may or may not be stored: resend with the same clientMsgId`,
-          { source: 'close', retryable: true, clientMsgId, closeCode: code, closeReason: reason },
-        ),
-      );
-    }
-    for (const pending of this.#pendingPings.values()) {
-      pending.reject(
-        new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, `${closed} before Pong`, {
-          source: 'close',
-          retryable: true,
-          closeCode: code,
-          closeReason: reason,
-        }),
-      );
-    }
-    this.#welcome = undefined;
-    this.emit('close', { code, reason });
+    this.emit('conversation', event);
   }
 
-  #handshakeFailure(handshake: Handshake, code: number, reason: string): ClientError {
-    const closeInfo = { closeCode: code, closeReason: reason };
-    if (this.#localFailure !== undefined) return this.#localFailure;
-    if (handshake.serverError !== undefined) return ClientError.fromDetail(handshake.serverError, closeInfo);
-    const { url } = this.#options;
-    if (this.#closingByClient) {
-      return new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'closed by the client before Welcome', {
-        source: 'local',
-        ...closeInfo,
-      });
+  // --- ordering and gap repair ---
+
+  /** Offers one message to the sequencer and emits whatever it releases, in order. */
+  #accept(message: UnifiedMessage): void {
+    for (const released of this.#sequencer.accept(message)) this.#emitMessage(released);
+  }
+
+  #emitMessage(message: UnifiedMessage): void {
+    const changed = this.#reads.delivered(message);
+    this.emit('message', message);
+    if (changed !== undefined) this.emit('unread', changed);
+  }
+
+  /** Starts repairing a conversation's gap, unless a repair is already under way (it re-checks when answered). */
+  #checkGap(conversationId: string): void {
+    const conn = this.#openConnection();
+    if (conn === undefined || this.#gapRepairs.has(conversationId)) return;
+    const gap = this.#sequencer.missing(conversationId);
+    if (gap === undefined) {
+      this.#gapQueue.delete(conversationId);
+      return;
     }
-    if (handshake.transportError !== undefined && code === CloseCode.ABNORMAL) {
-      return new ClientError(
-        ErrorCode.ERROR_CODE_UNAVAILABLE,
-        `cannot reach gateway at ${url}: ${handshake.transportError.message}`,
-        { source: 'transport', retryable: true, cause: handshake.transportError, ...closeInfo },
-      );
+    if (this.#gapRepairs.size >= MAX_GAP_REPAIRS) {
+      this.#gapQueue.add(conversationId);
+      return;
     }
-    const errorCode = errorCodeForClose(code);
-    return new ClientError(
-      errorCode,
-      `the gateway closed the socket before Welcome (${code} ${reason || describeCloseCode(code)})`,
-      { source: 'close', retryable: errorCode === ErrorCode.ERROR_CODE_UNAVAILABLE, ...closeInfo },
+    this.#gapQueue.delete(conversationId);
+    this.emit('gap', { conversationId, from: gap.from, to: gap.to });
+    if (this.#gapsGivenUp.get(conversationId) === gap.from) {
+      // Fetching failed and resuming did not fill it either: skip it rather than stall the conversation.
+      this.#skipGap(conversationId, gap.from, gap.to);
+      return;
+    }
+    this.#repairGap(conn, conversationId, { failures: 0, retryTimer: undefined });
+  }
+
+  #repairGap(conn: Connection, conversationId: string, repair: GapRepair): void {
+    const gap = this.#sequencer.missing(conversationId);
+    if (gap === undefined) {
+      this.#gapRepaired(conversationId);
+      return;
+    }
+    this.#gapRepairs.set(conversationId, repair);
+    repair.retryTimer = undefined;
+    const isCurrent = (): boolean => this.#gapRepairs.get(conversationId) === repair && conn === this.#conn;
+    this.#fetch(conn, conversationId, gap.from, gap.to, 0).then(
+      (answer) => {
+        if (!isCurrent()) return;
+        const before = this.#sequencer.lastSeq(conversationId);
+        for (const message of answer.messages) {
+          if (message.conversationId === conversationId) this.#accept(message);
+        }
+        if (gap.to === 0 && !answer.hasMore) this.#sequencer.settle(conversationId);
+        if (this.#sequencer.missing(conversationId) === undefined) {
+          this.#gapRepaired(conversationId);
+          return;
+        }
+        if (this.#sequencer.lastSeq(conversationId) > before) {
+          repair.failures = 0;
+          this.#repairGap(conn, conversationId, repair);
+          return;
+        }
+        this.#gapFetchFailed(conn, conversationId, repair);
+      },
+      () => {
+        if (isCurrent()) this.#gapFetchFailed(conn, conversationId, repair);
+      },
     );
   }
 
-  /** The gateway broke the protocol: report it and close with 4000, as the gateway does for clients. */
-  #failProtocol(socket: WebSocket, message: string, cause?: unknown): void {
-    const err = new ClientError(ErrorCode.ERROR_CODE_BAD_FRAME, message, { source: 'local', cause });
-    if (this.#handshake !== undefined) this.#localFailure = err;
-    else this.#emitLocalError(err.code, message);
-    this.#state = 'closing';
-    socket.close(CloseCode.PROTOCOL_VIOLATION, message);
+  /** A repair ended with nothing missing: free its slot for a waiting conversation. */
+  #gapRepaired(conversationId: string): void {
+    this.#gapRepairs.delete(conversationId);
+    this.#gapsGivenUp.delete(conversationId);
+    this.#drainGapQueue();
+  }
+
+  #drainGapQueue(): void {
+    for (const next of [...this.#gapQueue]) {
+      if (this.#gapRepairs.size >= MAX_GAP_REPAIRS) return;
+      this.#gapQueue.delete(next);
+      this.#checkGap(next);
+    }
+  }
+
+  #gapFetchFailed(conn: Connection, conversationId: string, repair: GapRepair): void {
+    repair.failures++;
+    if (repair.failures < this.#config.gapFetchAttempts) {
+      const delayMs = backoffDelay(repair.failures, RETRY_BACKOFF, this.#config.random);
+      repair.retryTimer = setTimeout(() => {
+        if (this.#gapRepairs.get(conversationId) === repair && conn === this.#conn)
+          this.#repairGap(conn, conversationId, repair);
+      }, delayMs);
+      return;
+    }
+    const gap = this.#sequencer.missing(conversationId);
+    if (gap === undefined) {
+      this.#gapRepaired(conversationId);
+      return;
+    }
+    this.#gapRepairs.delete(conversationId);
+    if (this.#config.reconnect === undefined || this.#gapsGivenUp.get(conversationId) === gap.from) {
+      this.#skipGap(conversationId, gap.from, gap.to);
+      return;
+    }
+    // Resuming from lastSeq redelivers everything after it, the gap included.
+    this.#gapsGivenUp.set(conversationId, gap.from);
+    this.#abandon(
+      conn,
+      CloseCode.NORMAL,
+      `cannot fetch ${conversationId} seqs ${gap.from}..${gap.to || 'newest'}; resuming`,
+    );
+  }
+
+  /** The last resort for a gap neither fetching nor resuming could fill: report it and deliver what follows. */
+  #skipGap(conversationId: string, from: number, to: number): void {
+    this.#gapsGivenUp.delete(conversationId);
+    this.#emitLocalError(
+      ErrorCode.ERROR_CODE_INTERNAL,
+      `seqs ${from}..${to || 'newest'} of ${conversationId} could not be fetched; skipped`,
+    );
+    const lowest = this.#sequencer.lowestHeld(conversationId);
+    if (lowest === undefined) this.#sequencer.settle(conversationId);
+    else
+      for (const released of this.#sequencer.advanceTo(conversationId, lowest - 1))
+        this.#emitMessage(released);
+    this.#checkGap(conversationId);
+    this.#drainGapQueue();
+  }
+
+  // --- requests ---
+
+  #fetch(
+    conn: Connection,
+    conversationId: string,
+    fromSeq: number,
+    toSeq: number,
+    limit: number,
+  ): Promise<Messages> {
+    const requestId = this.#nextRequestId++;
+    const answer = this.#track(this.#pendingFetches, requestId, () => {
+      return new ClientError(
+        ErrorCode.ERROR_CODE_UNAVAILABLE,
+        `no answer to FetchMessages within ${this.#config.requestTimeoutMs} ms`,
+        { source: 'timeout', retryable: true, requestId },
+      );
+    });
+    this.#write(conn, {
+      kind: { $case: 'fetch', value: { requestId, conversationId, fromSeq, toSeq, limit } },
+    });
+    return answer;
+  }
+
+  #writeSend(conn: Connection, entry: OutboxEntry): void {
+    clearTimeout(entry.retryTimer);
+    entry.retryTimer = undefined;
+    const bytes = encodeSend(entry.clientMsgId, entry.conversationId, entry.text, entry.clientSentAtMs);
+    const tooLarge = this.#frameTooLarge(entry.clientMsgId, bytes.length);
+    if (tooLarge !== undefined) {
+      this.#removeFromOutbox(entry);
+      entry.deferred.reject(tooLarge);
+      return;
+    }
+    entry.attempts++;
+    if (entry.attempts > 1) {
+      this.emit('resend', {
+        clientMsgId: entry.clientMsgId,
+        conversationId: entry.conversationId,
+        attempt: entry.attempts,
+      });
+    }
+    clearTimeout(entry.ackTimer);
+    // No answer in time: the outcome is unknown, so send it again; the gateway never stores it twice.
+    entry.ackTimer = setTimeout(() => {
+      entry.ackTimer = undefined;
+      if (conn === this.#conn && this.#outbox.get(entry.clientMsgId) === entry) this.#writeSend(conn, entry);
+    }, this.#config.ackTimeoutMs);
+    this.#writeBytes(conn, bytes);
+  }
+
+  #onAck(ack: SendAck): void {
+    const entry = this.#outbox.get(ack.clientMsgId);
+    if (entry === undefined) return;
+    this.#removeFromOutbox(entry);
+    const changed = this.#reads.read(ack.conversationId, ack.seq);
+    if (changed !== undefined) this.emit('unread', changed);
+    entry.deferred.resolve(ack);
+  }
+
+  #onSendError(conn: Connection, entry: OutboxEntry, detail: ErrorDetail): void {
+    if (!detail.retryable) {
+      this.#removeFromOutbox(entry);
+      entry.deferred.reject(ClientError.fromDetail(detail));
+      return;
+    }
+    clearTimeout(entry.ackTimer);
+    entry.ackTimer = undefined;
+    clearTimeout(entry.retryTimer);
+    entry.retryTimer = setTimeout(
+      () => {
+        entry.retryTimer = undefined;
+        if (conn === this.#conn && this.#outbox.get(entry.clientMsgId) === entry)
+          this.#writeSend(conn, entry);
+      },
+      backoffDelay(entry.attempts, RETRY_BACKOFF, this.#config.random),
+    );
+  }
+
+  #removeFromOutbox(entry: OutboxEntry): void {
+    clearTimeout(entry.ackTimer);
+    clearTimeout(entry.retryTimer);
+    clearTimeout(entry.expiryTimer);
+    if (this.#outbox.get(entry.clientMsgId) === entry) this.#outbox.delete(entry.clientMsgId);
+  }
+
+  #writeMarkRead(conn: Connection, conversationId: string, seq: number): void {
+    this.#write(conn, { kind: { $case: 'markRead', value: { conversationId, seq } } });
+  }
+
+  #flushMarks(conn: Connection): void {
+    for (const [conversationId, seq] of this.#pendingMarks) {
+      // Welcome's read states replaced the local ones: apply the mark again.
+      const changed = this.#reads.read(conversationId, seq);
+      if (changed !== undefined) this.emit('unread', changed);
+      this.#writeMarkRead(conn, conversationId, seq);
+    }
+    this.#pendingMarks.clear();
+  }
+
+  #checkFrameSize(
+    clientMsgId: string,
+    conversationId: string,
+    text: string,
+    clientSentAtMs: number,
+  ): ClientError | undefined {
+    if (this.#maxFrameBytes <= 0) return undefined;
+    return this.#frameTooLarge(
+      clientMsgId,
+      encodeSend(clientMsgId, conversationId, text, clientSentAtMs).length,
+    );
+  }
+
+  /** The gateway would close the whole socket (1009) for a frame over max_frame_bytes: refuse it here. */
+  #frameTooLarge(clientMsgId: string, size: number): ClientError | undefined {
+    const max = this.#maxFrameBytes;
+    if (max <= 0 || size <= max) return undefined;
+    return new ClientError(
+      ErrorCode.ERROR_CODE_FRAME_TOO_LARGE,
+      `the frame is ${size} bytes; the gateway accepts at most ${max}`,
+      { source: 'local', clientMsgId },
+    );
+  }
+
+  #openConnection(): Connection | undefined {
+    const conn = this.#conn;
+    return this.#state === 'open' && conn?.welcomed === true ? conn : undefined;
+  }
+
+  #notConnected(clientMsgId?: string): ClientError {
+    const reconnecting = this.#state === 'reconnecting' || this.#state === 'connecting';
+    return new ClientError(
+      ErrorCode.ERROR_CODE_UNAVAILABLE,
+      reconnecting
+        ? 'not connected yet; try again once the client is open'
+        : 'not connected; call connect() first',
+      { source: 'local', retryable: true, clientMsgId },
+    );
   }
 
   #emitLocalError(code: ErrorCode, message: string): void {
     this.emit('error', { code, message, retryable: false, clientMsgId: '', requestId: 0 });
   }
 
-  #startKeepAlive(socket: WebSocket, intervalMs: number): void {
-    if (!this.#options.autoPing || intervalMs <= 0) return;
-    this.#pingTimer = setInterval(() => {
-      this.ping().catch((err: unknown) => {
-        // A Pong that never comes means a dead path; closing lets the caller see it and reconnect.
-        if (err instanceof ClientError && err.source === 'timeout' && socket === this.#socket)
-          socket.terminate();
-      });
-    }, intervalMs);
-    this.#pingTimer.unref();
+  #nextWelcome(): Promise<Welcome> {
+    const waiter = createDeferred<Welcome>();
+    this.#waiters.push(waiter);
+    return waiter.promise;
   }
 
-  #openSocket(clientMsgId?: string): WebSocket | ClientError {
-    const socket = this.#socket;
-    if (this.#state !== 'open' || socket === undefined) {
-      return new ClientError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'not connected; call connect() first', {
-        source: 'local',
-        retryable: true,
-        clientMsgId,
-      });
-    }
-    return socket;
+  #setState(next: ConnectionState): void {
+    const previous = this.#state;
+    if (previous === next) return;
+    this.#state = next;
+    this.emit('state', next, previous);
   }
 
-  #track<K, T>(map: Map<K, Pending<T>>, key: K, onTimeout: () => ClientError): Promise<T> {
-    let resolve!: (value: T) => void;
-    let reject!: (err: ClientError) => void;
-    const promise = new Promise<T>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
+  #track<K, T>(map: Map<K, Deferred<T>>, key: K, onTimeout: () => ClientError): Promise<T> {
+    const inner = createDeferred<T>();
     const timer = setTimeout(() => {
       settle.reject(onTimeout());
-    }, this.#options.requestTimeoutMs);
-    const settle: Pending<T> = {
-      promise,
+    }, this.#config.requestTimeoutMs);
+    const settle: Deferred<T> = {
+      promise: inner.promise,
       resolve: (value) => {
         clearTimeout(timer);
         map.delete(key);
-        resolve(value);
+        inner.resolve(value);
       },
       reject: (err) => {
         clearTimeout(timer);
         map.delete(key);
-        reject(err);
+        inner.reject(err);
       },
     };
     map.set(key, settle);
-    return promise;
+    return inner.promise;
   }
 
-  #write(socket: WebSocket, frame: ClientFrame): void {
-    socket.send(ClientFrame.encode(frame).finish(), { binary: true });
+  #write(conn: Connection, frame: ClientFrame): void {
+    this.#writeBytes(conn, ClientFrame.encode(frame).finish());
+  }
+
+  #writeBytes(conn: Connection, bytes: Uint8Array): void {
+    // A closing socket drops writes; what was in flight is resent after the reconnect.
+    if (conn.socket.readyState === ReadyState.OPEN) conn.socket.send(bytes);
   }
 }
 
-function toBytes(data: WebSocket.RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  return data;
+function encodeSend(
+  clientMsgId: string,
+  conversationId: string,
+  text: string,
+  clientSentAtMs: number,
+): Uint8Array {
+  return ClientFrame.encode({
+    kind: { $case: 'send', value: { clientMsgId, conversationId, text, clientSentAtMs } },
+  }).finish();
+}
+
+function checkFetch(
+  conversationId: string,
+  fromSeq: number,
+  toSeq: number,
+  limit: number,
+): ClientError | undefined {
+  const invalid = (message: string): ClientError =>
+    new ClientError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message, { source: 'local' });
+  if (conversationId === '') return invalid('conversationId is empty');
+  if (!Number.isInteger(fromSeq) || fromSeq < 1) return invalid('fromSeq must be an integer >= 1');
+  if (!isCount(toSeq) || (toSeq !== 0 && toSeq < fromSeq))
+    return invalid('toSeq must be 0 (the newest) or an integer >= fromSeq');
+  if (!isCount(limit) || limit > MAX_FETCH_LIMIT)
+    return invalid(`limit must be an integer from 0 to ${MAX_FETCH_LIMIT}`);
+  return undefined;
+}
+
+function isCount(value: number): boolean {
+  return Number.isInteger(value) && value >= 0;
+}
+
+function isRetryableCode(code: ErrorCode): boolean {
+  return code === ErrorCode.ERROR_CODE_UNAVAILABLE || code === ErrorCode.ERROR_CODE_RATE_LIMITED;
+}
+
+function createDeferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (err: ClientError) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+const ignore = (): void => undefined;
+
+/** Stops a socket's events from reaching the client. Handlers stay functions: `ws` throws on an unheard error. */
+function detach(socket: WebSocketLike): void {
+  socket.onopen = ignore;
+  socket.onmessage = ignore;
+  socket.onclose = ignore;
+  socket.onerror = ignore;
+}
+
+/** close() that never throws: browsers refuse some codes (e.g. 1001) and reasons over 123 bytes. */
+function closeSocket(socket: WebSocketLike, code: number, reason: string): void {
+  if (socket.readyState === ReadyState.CLOSING || socket.readyState === ReadyState.CLOSED) return;
+  try {
+    socket.close(code, reason.slice(0, 120));
+  } catch {
+    socket.close();
+  }
+}
+
+function unref(timer: unknown): void {
+  (timer as { unref?: () => void }).unref?.();
+}
+
+function runtimeName(): string {
+  const version = (globalThis as { process?: { version?: unknown } }).process?.version;
+  return typeof version === 'string' ? `node/${version}` : 'browser';
 }

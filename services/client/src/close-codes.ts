@@ -12,6 +12,7 @@ const DESCRIPTIONS: ReadonlyMap<number, string> = new Map([
   [CloseCode.UNAUTHENTICATED, 'unauthenticated'],
   [CloseCode.UNKNOWN_TENANT, 'unknown tenant'],
   [CloseCode.HELLO_TIMEOUT, 'no Hello in time'],
+  [CloseCode.SLOW_CONSUMER, 'slow consumer; reconnect and resume'],
   [CloseCode.RATE_LIMITED, 'rate limited'],
 ]);
 
@@ -38,5 +39,28 @@ export function errorCodeForClose(code: number): ErrorCode {
       return ErrorCode.ERROR_CODE_RATE_LIMITED;
     default:
       return ErrorCode.ERROR_CODE_UNAVAILABLE;
+  }
+}
+
+/**
+ * What a client does after the socket closed with `code` (the client did not ask for it):
+ * - `final`: stop and report (protocol violation 4000, unknown tenant 4004);
+ * - `reauthenticate`: the token was refused (4001): reconnect only with a new token;
+ * - `rate-limited`: reconnect after a longer backoff (4029);
+ * - `reconnect`: everything else (1000, 1001, 1006, 1011, 4008, 4009, ...): reconnect with backoff and resume.
+ */
+export type CloseDisposition = 'final' | 'reauthenticate' | 'rate-limited' | 'reconnect';
+
+export function closeDisposition(code: number): CloseDisposition {
+  switch (code) {
+    case CloseCode.PROTOCOL_VIOLATION:
+    case CloseCode.UNKNOWN_TENANT:
+      return 'final';
+    case CloseCode.UNAUTHENTICATED:
+      return 'reauthenticate';
+    case CloseCode.RATE_LIMITED:
+      return 'rate-limited';
+    default:
+      return 'reconnect';
   }
 }

@@ -4,7 +4,7 @@ import { type ErrorCode, errorCodeToJSON, type ErrorDetail } from '@switchboard/
  * Where a ClientError came from:
  * - `server`: an error frame from the gateway;
  * - `close`: the gateway closed the socket;
- * - `timeout`: no answer within requestTimeoutMs;
+ * - `timeout`: no answer within requestTimeoutMs (or, for a send, not acknowledged within outboxMaxAgeMs);
  * - `transport`: the network failed (refused, reset, DNS);
  * - `http`: an HTTP problem+json answer;
  * - `local`: the SDK refused before sending (bad argument, not connected, frame too large).
@@ -25,6 +25,8 @@ export interface ClientErrorOptions {
   source: ClientErrorSource;
   retryable?: boolean;
   clientMsgId?: string;
+  /** The FetchMessages request this error answers. */
+  requestId?: number;
   closeCode?: number;
   closeReason?: string;
   httpStatus?: number;
@@ -40,6 +42,8 @@ export class ClientError extends Error {
   /** True when sending the same request again (same client_msg_id) may succeed. */
   readonly retryable: boolean;
   readonly clientMsgId: string | undefined;
+  /** The request_id of the fetch this error answers, when it answers one. */
+  readonly requestId: number | undefined;
   readonly closeCode: number | undefined;
   readonly closeReason: string | undefined;
   readonly httpStatus: number | undefined;
@@ -51,6 +55,7 @@ export class ClientError extends Error {
     this.source = options.source;
     this.retryable = options.retryable ?? false;
     this.clientMsgId = options.clientMsgId;
+    this.requestId = options.requestId;
     this.closeCode = options.closeCode;
     this.closeReason = options.closeReason;
     this.httpStatus = options.httpStatus;
@@ -72,6 +77,7 @@ export class ClientError extends Error {
       source: 'server',
       retryable: detail.retryable,
       clientMsgId: detail.clientMsgId === '' ? undefined : detail.clientMsgId,
+      requestId: detail.requestId === 0 ? undefined : detail.requestId,
     });
   }
 }

@@ -1,11 +1,21 @@
 // Public surface of @switchboard/client: the WebSocket client, the HTTP auth calls and the error types.
 export {
+  DEFAULT_RECONNECT,
   SwitchboardClient,
   type ClientEvents,
   type CloseInfo,
   type ConnectionState,
+  type DisconnectInfo,
+  type FetchResult,
+  type GapInfo,
+  type PendingSend,
+  type ReconnectOptions,
+  type ReconnectingInfo,
+  type ResendInfo,
+  type ResumedInfo,
   type SendOptions,
   type SwitchboardClientOptions,
+  type TokenRefreshContext,
 } from './client';
 export {
   agentLogin,
@@ -26,7 +36,19 @@ export {
   type ClientErrorSource,
   type ProblemDetails,
 } from './errors';
-export { CloseCode, describeCloseCode, errorCodeForClose, type CloseCodeValue } from './close-codes';
+export {
+  CloseCode,
+  closeDisposition,
+  describeCloseCode,
+  errorCodeForClose,
+  type CloseCodeValue,
+  type CloseDisposition,
+} from './close-codes';
+export { backoffDelay, type BackoffOptions } from './backoff';
+export { MessageSequencer, type SeqRange } from './message-sequencer';
+export { ReadTracker, type ReadStateInfo } from './read-tracker';
+export { newClientMsgId } from './ids';
+export type { WebSocketConstructor, WebSocketLike, MessageEventLike, CloseEventLike } from './web-socket';
 export { CLIENT_MSG_ID_PATTERN, MAX_TEXT_CHARS, checkSend } from './send-rules';
 export { TypedEmitter, type EventMap } from './typed-emitter';
 export { CLIENT_VERSION } from './version';

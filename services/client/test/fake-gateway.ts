@@ -10,8 +10,11 @@ import {
   type ConversationSummary,
   ErrorCode,
   errorCodeToJSON,
+  type FetchMessages,
+  type Hello,
   MessageKind,
   ParticipantRole,
+  type ReadState,
   type SendMessage,
   ServerFrame,
   type UnifiedMessage,
@@ -38,21 +41,48 @@ interface FakeConversation {
 }
 
 interface Connection {
+  /** 1 for the first socket the fake accepted, then 2, 3, ... */
+  id: number;
   ws: WebSocket;
   participant: FakeParticipant | undefined;
   helloTimer: NodeJS.Timeout;
 }
 
-/** What to do with a SendMessage instead of the normal behaviour: answer with a frame, or never answer. */
+/**
+ * What to do with a SendMessage instead of the normal behaviour: answer with a frame, never answer, or store
+ * the message and deliver it but lose the SendAck (the client cannot tell whether it was stored).
+ */
 export type SendOverride = (
   send: SendMessage,
   from: FakeParticipant,
+) => ServerFrame | 'no-answer' | 'store-no-ack' | undefined;
+
+/** What to do with a FetchMessages instead of answering it from the store. */
+export type FetchOverride = (
+  fetch: FetchMessages,
+  from: FakeParticipant,
 ) => ServerFrame | 'no-answer' | undefined;
+
+/** Whether a Deliver of `message` goes to one socket (false drops it: a gap for that socket). */
+export type DeliveryFilter = (
+  message: UnifiedMessage,
+  participantId: string,
+  connectionId: number,
+) => boolean;
+
+/** Refuse a Hello: answer with an error frame and close with closeCode. */
+export interface HelloRefusal {
+  code: ErrorCode;
+  closeCode: number;
+  message?: string;
+}
 
 export interface FakeGatewayOptions {
   helloTimeoutMs?: number;
   maxFrameBytes?: number;
   pingIntervalMs?: number;
+  /** On resume, also redeliver this many messages at or before last_seq (an overlapping replay). Default 0. */
+  resumeOverlap?: number;
 }
 
 const CLIENT_MSG_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -61,6 +91,12 @@ export class FakeGateway {
   /** Every frame clients sent, in arrival order. */
   readonly received: ClientFrame[] = [];
   onSend: SendOverride | undefined;
+  onFetch: FetchOverride | undefined;
+  /** Leave Pings unanswered, as on a dead path. */
+  dropPings = false;
+  deliveryFilter: DeliveryFilter | undefined;
+  /** Called for each Hello with a known token; return a refusal to turn it away. */
+  onHello: ((hello: Hello, participant: FakeParticipant) => HelloRefusal | undefined) | undefined;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #options: Required<FakeGatewayOptions>;
@@ -68,10 +104,22 @@ export class FakeGateway {
   readonly #agentsByEmail = new Map<string, { participant: FakeParticipant; password: string }>();
   readonly #conversations = new Map<string, FakeConversation>();
   readonly #connections = new Set<Connection>();
-  readonly #frameWaiters: ((frame: ClientFrame) => void)[] = [];
+  readonly #frameWaiters: {
+    predicate: (frame: ClientFrame) => boolean;
+    resolve: (frame: ClientFrame) => void;
+  }[] = [];
+  /** participant id -> conversation id -> read seq */
+  readonly #readSeqs = new Map<string, Map<string, number>>();
+  #connectionIds = 0;
 
   private constructor(options: FakeGatewayOptions) {
-    this.#options = { helloTimeoutMs: 10_000, maxFrameBytes: 64 * 1024, pingIntervalMs: 25_000, ...options };
+    this.#options = {
+      helloTimeoutMs: 10_000,
+      maxFrameBytes: 64 * 1024,
+      pingIntervalMs: 25_000,
+      resumeOverlap: 0,
+      ...options,
+    };
     this.#http = createServer((req, res) => {
       this.#onHttp(req, res);
     });
@@ -156,8 +204,66 @@ export class FakeGateway {
     conversation.messages.push(message);
     conversation.byClientMsgId.set(message.clientMsgId, message);
     conversation.summary.lastSeq = message.seq;
-    this.#broadcast(conversation, { kind: { $case: 'deliver', value: { message } } });
+    this.#broadcastMessage(conversation, message);
     return message;
+  }
+
+  /** Stores a message without delivering it to anyone (it can only be fetched or resumed). */
+  appendSilently(conversationId: string, from: FakeParticipant, text: string): UnifiedMessage {
+    const filter = this.deliveryFilter;
+    this.deliveryFilter = () => false;
+    try {
+      return this.append(conversationId, from, text);
+    } finally {
+      this.deliveryFilter = filter;
+    }
+  }
+
+  /** Sends stored messages of a conversation, by seq and in the order given, to every socket of a participant. */
+  replay(participantId: string, conversationId: string, seqs: readonly number[]): void {
+    const messages = this.#conversation(conversationId).messages;
+    for (const seq of seqs) {
+      const message = messages[seq - 1];
+      if (message === undefined) throw new Error(`fake gateway: ${conversationId} has no seq ${seq}`);
+      this.pushTo(participantId, { kind: { $case: 'deliver', value: { message } } });
+    }
+  }
+
+  /** A new token for an existing participant (e.g. what a token refresher gets). */
+  issueToken(participant: FakeParticipant): string {
+    const token = `t-${randomUUID()}`;
+    this.#tokens.set(token, participant);
+    return token;
+  }
+
+  /** The token stops working, as when it expires. */
+  revokeToken(token: string): void {
+    this.#tokens.delete(token);
+  }
+
+  /** A participant's read mark in a conversation (MarkRead or its own latest message). */
+  readSeq(participantId: string, conversationId: string): number {
+    return this.#readSeqs.get(participantId)?.get(conversationId) ?? 0;
+  }
+
+  /** Every Hello received, in order. */
+  hellos(): Hello[] {
+    return this.received.flatMap((f) => (f.kind?.$case === 'hello' ? [f.kind.value] : []));
+  }
+
+  /** Every SendMessage received, in order (retries included). */
+  sends(): SendMessage[] {
+    return this.received.flatMap((f) => (f.kind?.$case === 'send' ? [f.kind.value] : []));
+  }
+
+  /** Every FetchMessages received, in order. */
+  fetches(): FetchMessages[] {
+    return this.received.flatMap((f) => (f.kind?.$case === 'fetch' ? [f.kind.value] : []));
+  }
+
+  /** Open sockets. */
+  get connectionCount(): number {
+    return this.#connections.size;
   }
 
   messages(conversationId: string): readonly UnifiedMessage[] {
@@ -178,9 +284,7 @@ export class FakeGateway {
     );
     for (const connection of this.#connections) {
       if (connection.participant?.id !== agentId) continue;
-      for (const message of conversation.messages) {
-        this.#send(connection.ws, { kind: { $case: 'deliver', value: { message } } });
-      }
+      for (const message of conversation.messages) this.#deliver(connection, message);
     }
   }
 
@@ -209,9 +313,25 @@ export class FakeGateway {
     for (const connection of this.#connections) connection.ws.close(code, reason);
   }
 
+  /** Drops every socket without a close frame: clients see 1006. */
+  terminateAll(): void {
+    for (const connection of this.#connections) connection.ws.terminate();
+  }
+
   /** Resolves with the next frame any client sends. */
   nextFrame(): Promise<ClientFrame> {
-    return new Promise((resolve) => this.#frameWaiters.push(resolve));
+    return this.waitForFrame(() => true);
+  }
+
+  /** Resolves with the next frame (from now on) that matches. */
+  waitForFrame(predicate: (frame: ClientFrame) => boolean): Promise<ClientFrame> {
+    return new Promise((resolve) => this.#frameWaiters.push({ predicate, resolve }));
+  }
+
+  /** Resolves once `count` Hellos have been received in total (counting those already received). */
+  async waitForHellos(count: number): Promise<Hello[]> {
+    while (this.hellos().length < count) await this.waitForFrame((f) => f.kind?.$case === 'hello');
+    return this.hellos();
   }
 
   async stop(): Promise<void> {
@@ -300,6 +420,21 @@ export class FakeGateway {
     };
   }
 
+  #broadcastMessage(conversation: FakeConversation, message: UnifiedMessage): void {
+    for (const connection of this.#connections) {
+      const participant = connection.participant;
+      if (participant !== undefined && this.#isMember(conversation, participant))
+        this.#deliver(connection, message);
+    }
+  }
+
+  #deliver(connection: Connection, message: UnifiedMessage): void {
+    const participantId = connection.participant?.id ?? '';
+    if (this.deliveryFilter !== undefined && !this.deliveryFilter(message, participantId, connection.id))
+      return;
+    this.#send(connection.ws, { kind: { $case: 'deliver', value: { message } } });
+  }
+
   #broadcast(conversation: FakeConversation, frame: ServerFrame): void {
     for (const connection of this.#connections) {
       const participant = connection.participant;
@@ -312,6 +447,27 @@ export class FakeGateway {
     ws.send(ServerFrame.encode(frame).finish(), { binary: true });
   }
 
+  #setReadSeq(participantId: string, conversationId: string, seq: number): void {
+    let byConversation = this.#readSeqs.get(participantId);
+    if (byConversation === undefined) {
+      byConversation = new Map();
+      this.#readSeqs.set(participantId, byConversation);
+    }
+    byConversation.set(conversationId, Math.max(seq, byConversation.get(conversationId) ?? 0));
+  }
+
+  #readState(participant: FakeParticipant, conversation: FakeConversation): ReadState {
+    const conversationId = conversation.summary.conversationId;
+    const readSeq = this.readSeq(participant.id, conversationId);
+    return {
+      conversationId,
+      readSeq,
+      unreadCount: conversation.messages.filter((m) => m.seq > readSeq && m.sender?.id !== participant.id)
+        .length,
+      lastSeq: conversation.summary.lastSeq,
+    };
+  }
+
   #fatal(connection: Connection, code: ErrorCode, closeCode: number, message: string): void {
     this.#send(connection.ws, {
       kind: { $case: 'error', value: { code, message, retryable: false, clientMsgId: '', requestId: 0 } },
@@ -321,6 +477,7 @@ export class FakeGateway {
 
   #onConnection(ws: WebSocket): void {
     const connection: Connection = {
+      id: ++this.#connectionIds,
       ws,
       participant: undefined,
       helloTimer: setTimeout(() => {
@@ -355,7 +512,11 @@ export class FakeGateway {
       return;
     }
     this.received.push(frame);
-    for (const waiter of this.#frameWaiters.splice(0)) waiter(frame);
+    for (const waiter of [...this.#frameWaiters]) {
+      if (!waiter.predicate(frame)) continue;
+      this.#frameWaiters.splice(this.#frameWaiters.indexOf(waiter), 1);
+      waiter.resolve(frame);
+    }
     const kind = frame.kind;
     if (kind === undefined) {
       this.#fatal(connection, ErrorCode.ERROR_CODE_BAD_FRAME, 4000, 'empty frame');
@@ -367,7 +528,7 @@ export class FakeGateway {
         this.#fatal(connection, ErrorCode.ERROR_CODE_PROTOCOL_VIOLATION, 4000, 'second Hello');
         return;
       }
-      this.#onHello(connection, kind.value.token);
+      this.#onHello(connection, kind.value);
       return;
     }
     if (participant === undefined) {
@@ -376,23 +537,85 @@ export class FakeGateway {
     }
     switch (kind.$case) {
       case 'ping':
-        this.#send(connection.ws, { kind: { $case: 'pong', value: { nonce: kind.value.nonce } } });
+        if (!this.dropPings)
+          this.#send(connection.ws, { kind: { $case: 'pong', value: { nonce: kind.value.nonce } } });
         return;
       case 'send':
         this.#onSend(connection, participant, kind.value);
         return;
+      case 'fetch':
+        this.#onFetch(connection, participant, kind.value);
+        return;
+      case 'markRead': {
+        const conversation = this.#conversations.get(kind.value.conversationId);
+        if (conversation !== undefined && this.#isMember(conversation, participant))
+          this.#setReadSeq(participant.id, kind.value.conversationId, kind.value.seq);
+        return;
+      }
     }
   }
 
-  #onHello(connection: Connection, token: string): void {
+  /** Answers a FetchMessages now, as the fake would have (for fetches an onFetch override left unanswered). */
+  answerFetch(participant: FakeParticipant, fetch: FetchMessages): void {
+    this.pushTo(participant.id, this.#fetchAnswer(participant, fetch));
+  }
+
+  #onFetch(connection: Connection, participant: FakeParticipant, fetch: FetchMessages): void {
+    const override = this.onFetch?.(fetch, participant);
+    if (override === 'no-answer') return;
+    this.#send(connection.ws, override ?? this.#fetchAnswer(participant, fetch));
+  }
+
+  #fetchAnswer(participant: FakeParticipant, fetch: FetchMessages): ServerFrame {
+    const fail = (code: ErrorCode, message: string): ServerFrame => ({
+      kind: {
+        $case: 'error',
+        value: { code, message, retryable: false, clientMsgId: '', requestId: fetch.requestId },
+      },
+    });
+    const conversation = this.#conversations.get(fetch.conversationId);
+    if (conversation === undefined || !this.#isMember(conversation, participant)) {
+      return fail(ErrorCode.ERROR_CODE_FORBIDDEN, 'not a participant of this conversation');
+    }
+    if (fetch.fromSeq < 1 || (fetch.toSeq !== 0 && fetch.toSeq < fetch.fromSeq) || fetch.limit > 500) {
+      return fail(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'bad range or limit');
+    }
+    const limit = fetch.limit === 0 ? 100 : fetch.limit;
+    const inRange = conversation.messages.filter(
+      (m) => m.seq >= fetch.fromSeq && (fetch.toSeq === 0 || m.seq <= fetch.toSeq),
+    );
+    return {
+      kind: {
+        $case: 'messages',
+        value: {
+          requestId: fetch.requestId,
+          conversationId: fetch.conversationId,
+          messages: inRange.slice(0, limit),
+          hasMore: inRange.length > limit,
+        },
+      },
+    };
+  }
+
+  #onHello(connection: Connection, hello: Hello): void {
     clearTimeout(connection.helloTimer);
-    const participant = this.#tokens.get(token);
+    const participant = this.#tokens.get(hello.token);
     if (participant === undefined) {
       this.#fatal(connection, ErrorCode.ERROR_CODE_UNAUTHENTICATED, 4001, 'invalid or expired token');
       return;
     }
     if (participant.tenantGone === true) {
       this.#fatal(connection, ErrorCode.ERROR_CODE_UNKNOWN_TENANT, 4004, 'unknown tenant');
+      return;
+    }
+    const refusal = this.onHello?.(hello, participant);
+    if (refusal !== undefined) {
+      this.#fatal(
+        connection,
+        refusal.code,
+        refusal.closeCode,
+        refusal.message ?? errorCodeToJSON(refusal.code),
+      );
       return;
     }
     connection.participant = participant;
@@ -408,21 +631,26 @@ export class FakeGateway {
           conversations: conversations.map((c) => ({ ...c.summary })),
           maxFrameBytes: this.#options.maxFrameBytes,
           pingIntervalMs: this.#options.pingIntervalMs,
-          readStates: [],
+          readStates: conversations.map((c) => this.#readState(participant, c)),
         },
       },
     });
+    const resume = new Map(hello.resume.map((p) => [p.conversationId, p.lastSeq]));
     for (const conversation of conversations) {
-      for (const message of conversation.messages) {
-        this.#send(connection.ws, { kind: { $case: 'deliver', value: { message } } });
-      }
+      const { messages } = conversation;
+      const lastSeq = resume.get(conversation.summary.conversationId);
+      // Resume: exactly the messages after last_seq (plus a deliberate overlap); else the newest backfill_limit.
+      let after = 0;
+      if (lastSeq !== undefined) after = Math.max(0, lastSeq - this.#options.resumeOverlap);
+      else if (hello.backfillLimit > 0) after = Math.max(0, messages.length - hello.backfillLimit);
+      for (const message of messages.slice(after)) this.#deliver(connection, message);
     }
   }
 
   #onSend(connection: Connection, participant: FakeParticipant, send: SendMessage): void {
     const override = this.onSend?.(send, participant);
     if (override === 'no-answer') return;
-    if (override !== undefined) {
+    if (override !== undefined && override !== 'store-no-ack') {
       this.#send(connection.ws, override);
       return;
     }
@@ -474,8 +702,9 @@ export class FakeGateway {
     conversation.messages.push(message);
     conversation.byClientMsgId.set(message.clientMsgId, message);
     conversation.summary.lastSeq = seq;
-    this.#ack(connection, send, seq, false);
-    this.#broadcast(conversation, { kind: { $case: 'deliver', value: { message } } });
+    this.#setReadSeq(participant.id, send.conversationId, seq);
+    if (override !== 'store-no-ack') this.#ack(connection, send, seq, false);
+    this.#broadcastMessage(conversation, message);
   }
 
   #ack(connection: Connection, send: SendMessage, seq: number, duplicate: boolean): void {
