@@ -1,4 +1,4 @@
-import { commonEnv, env, loadConfig } from '@switchboard/shared';
+import { commonEnv, ConfigError, env, loadConfig } from '@switchboard/shared';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 
@@ -19,14 +19,32 @@ export const gatewayEnvSchema = z.object({
   MAX_FRAME_BYTES: env.positiveInt(64 * 1024),
   HELLO_TIMEOUT_MS: env.positiveInt(10_000),
   PING_INTERVAL_MS: env.positiveInt(25_000),
-  /** Bytes queued for one slow socket before the gateway drops it (the client resumes). */
+  /** Bytes queued for one socket after a send past which it is closed with 4009 (the client resumes). */
   MAX_BACKPRESSURE_BYTES: env.positiveInt(1024 * 1024),
-  APPEND_TIMEOUT_MS: env.positiveInt(5000),
+  /** How long one append request to the session partition owner may take. */
+  APPEND_TIMEOUT_MS: env.positiveInt(3000),
+  /** How long the gateway keeps retrying an append (no owner, timeout, UNAVAILABLE) before telling the client. */
+  APPEND_DEADLINE_MS: env.positiveInt(15_000),
   PRESENCE_INTERVAL_MS: env.positiveInt(5000),
+  /** host:port of persistence's HistoryService gRPC: messages older than the stream keeps. */
+  HISTORY_GRPC_ADDR: z.string().min(1).default('127.0.0.1:50052'),
+  HISTORY_TIMEOUT_MS: env.positiveInt(5000),
+  /** Read marks are written to NATS KV at most once per participant and conversation per this period. */
+  READ_MARK_FLUSH_MS: env.positiveInt(500),
 });
 
 export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
 
+/** An attempt longer than the whole deadline could never be retried: refuse the combination. */
+function checkAppendTimings(c: GatewayConfig): GatewayConfig {
+  if (c.APPEND_TIMEOUT_MS > c.APPEND_DEADLINE_MS) {
+    throw new ConfigError([
+      `APPEND_TIMEOUT_MS: must not exceed APPEND_DEADLINE_MS (${c.APPEND_TIMEOUT_MS} > ${c.APPEND_DEADLINE_MS})`,
+    ]);
+  }
+  return c;
+}
+
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return loadConfig(gatewayEnvSchema, source);
+  return checkAppendTimings(loadConfig(gatewayEnvSchema, source));
 }

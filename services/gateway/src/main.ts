@@ -3,6 +3,7 @@ import {
   connectNats,
   Counter,
   createLogger,
+  directGetOf,
   ensureStreams,
   Gauge,
   Health,
@@ -10,14 +11,22 @@ import {
   installShutdown,
   startTelemetry,
 } from '@switchboard/shared';
+import { StorageType } from 'nats';
 import { NatsConversationBus } from './adapters/conversation-bus';
 import { GrpcDirectory } from './adapters/directory';
+import { GrpcHistoryArchive } from './adapters/grpc-history-archive';
+import { JetStreamMessageLog } from './adapters/jetstream-message-log';
+import { KvReadMarkStore } from './adapters/kv-read-mark-store';
 import { NatsSessionAppender } from './adapters/session-appender';
 import { loadGatewayConfig } from './config';
 import { AgentPresenceTracker } from './domain/agent-presence';
+import { MessageRangeReader } from './domain/message-range';
+import { ReadMarkCoalescer } from './domain/read-marks';
 import { TokenService } from './domain/tokens';
 import { ClientConnection } from './transport/client-connection';
+import { ConnectionRegistry } from './transport/connection-registry';
 import { AuthEndpoints } from './transport/http-handlers';
+import { watchDeliveryHiccups } from './transport/nats-hiccups';
 import { startUwsServer } from './transport/uws-server';
 
 async function main(): Promise<void> {
@@ -32,9 +41,28 @@ async function main(): Promise<void> {
   const nc = await connectNats({ url: config.NATS_URL, name: `gateway/${config.GATEWAY_ID}`, logger });
   const jsm = await nc.jetstreamManager();
   await ensureStreams(jsm, catalog);
+  const js = nc.jetstream();
+  const readMarksKv = await js.views.kv(catalog.buckets.readMarks, { history: 1, storage: StorageType.File });
   const directory = new GrpcDirectory(config.ADMIN_GRPC_ADDR);
-  const bus = new NatsConversationBus(nc, jsm, catalog, logger);
-  const appender = new NatsSessionAppender(nc, catalog, config.PARTITIONS, config.APPEND_TIMEOUT_MS);
+  const history = new GrpcHistoryArchive(config.HISTORY_GRPC_ADDR, config.HISTORY_TIMEOUT_MS);
+  const bus = new NatsConversationBus(nc, catalog, logger);
+  const messageLog = new JetStreamMessageLog(directGetOf(jsm), catalog);
+  const messages = new MessageRangeReader(messageLog, history);
+  const readMarkLog = logger.child({ component: 'read-marks' });
+  const readMarks = new ReadMarkCoalescer(
+    new KvReadMarkStore(readMarksKv, catalog),
+    (fn, ms) => {
+      const t = setTimeout(fn, ms);
+      return () => {
+        clearTimeout(t);
+      };
+    },
+    config.READ_MARK_FLUSH_MS,
+    (err, mark) => {
+      readMarkLog.warn({ err, conversation: mark.conversationId }, 'read mark write failed; will retry');
+    },
+  );
+  const registry = new ConnectionRegistry();
   const tokens = new TokenService(config.TOKEN_SECRET, {
     visitorS: config.VISITOR_TOKEN_TTL_S,
     agentS: config.AGENT_TOKEN_TTL_S,
@@ -50,6 +78,36 @@ async function main(): Promise<void> {
     labelNames: ['kind'],
     registers: [health.registry],
   });
+  const slowConsumers = new Counter({
+    name: 'sb_gateway_slow_consumer_closes_total',
+    help: 'Sockets closed with 4009 because too much was queued for them',
+    registers: [health.registry],
+  });
+  const appendRetries = new Counter({
+    name: 'sb_gateway_append_retries_total',
+    help: 'Append requests retried inside the gateway, by reason',
+    labelNames: ['reason'],
+    registers: [health.registry],
+  });
+  const resyncs = new Counter({
+    name: 'sb_gateway_resyncs_total',
+    help: 'NATS reconnects and slow-consumer errors after which sockets re-read the stream',
+    registers: [health.registry],
+  });
+  const appender = new NatsSessionAppender(
+    nc,
+    catalog,
+    config.PARTITIONS,
+    {
+      deadlineMs: config.APPEND_DEADLINE_MS,
+      attemptTimeoutMs: config.APPEND_TIMEOUT_MS,
+      baseDelayMs: 50,
+      maxDelayMs: 1000,
+    },
+    (reason) => {
+      appendRetries.inc({ reason });
+    },
+  );
   const sendLatency = new Histogram({
     name: 'sb_gateway_send_seconds',
     help: 'From SendMessage received to SendAck or error sent',
@@ -74,6 +132,10 @@ async function main(): Promise<void> {
         directory,
         appender,
         bus,
+        log: messageLog,
+        messages,
+        readMarks,
+        registry,
         presence,
         tracer: telemetry.tracer,
         logger,
@@ -81,6 +143,7 @@ async function main(): Promise<void> {
           maxFrameBytes: config.MAX_FRAME_BYTES,
           helloTimeoutMs: config.HELLO_TIMEOUT_MS,
           pingIntervalMs: config.PING_INTERVAL_MS,
+          maxBackpressureBytes: config.MAX_BACKPRESSURE_BYTES,
         },
         metrics: {
           frameIn: (kind) => {
@@ -88,6 +151,9 @@ async function main(): Promise<void> {
           },
           sendLatency: (ms, ok) => {
             sendLatency.observe({ outcome: ok ? 'ack' : 'error' }, ms / 1000);
+          },
+          slowConsumer: () => {
+            slowConsumers.inc();
           },
         },
       }),
@@ -99,6 +165,10 @@ async function main(): Promise<void> {
     collect() {
       this.set(server.connections());
     },
+  });
+  watchDeliveryHiccups(nc, (status) => {
+    resyncs.inc();
+    logger.info({ status, sockets: registry.resyncAll() }, 'NATS hiccup: sockets re-read the stream');
   });
   const heartbeat = setInterval(() => {
     for (const p of presence.heartbeats()) bus.publishPresence(p);
@@ -124,11 +194,13 @@ async function main(): Promise<void> {
         clearInterval(heartbeat);
       },
     },
+    { name: 'read marks', run: () => readMarks.close() },
     { name: 'nats', run: () => nc.drain() },
     {
-      name: 'admin',
+      name: 'grpc clients',
       run: () => {
         directory.close();
+        history.close();
       },
     },
     { name: 'health', run: () => health.close() },

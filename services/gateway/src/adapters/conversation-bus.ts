@@ -1,26 +1,16 @@
 import { AgentPresence, ConversationEvent, UnifiedMessage, type SubjectCatalog } from '@switchboard/proto';
-import { decodeOrBadFrame, isNotFound, type Logger } from '@switchboard/shared';
-import type { JetStreamManager, NatsConnection, StoredMsg, Subscription } from 'nats';
-
-/** JetStream direct get; nats.js v2 implements it on its manager but leaves it off the interface. */
-interface DirectGet {
-  getMessage(stream: string, query: { next_by_subj: string; seq: number }): Promise<StoredMsg>;
-}
-
-function directGetOf(jsm: JetStreamManager): DirectGet {
-  const direct = (jsm as unknown as { direct?: DirectGet }).direct;
-  if (direct === undefined) throw new Error('this nats.js version has no JetStream direct get');
-  return direct;
-}
+import { decodeOrBadFrame, type Logger } from '@switchboard/shared';
+import type { NatsConnection, Subscription } from 'nats';
 
 export type Unsubscribe = () => void;
 
-/** The gateway's view of NATS: live conversation messages, stored history, lifecycle events, presence. */
+/**
+ * The gateway's live view of NATS: conversation messages, lifecycle events, presence. Core subscriptions
+ * miss what is published while the connection is down; stored messages are read with a MessageLog.
+ */
 export interface ConversationBus {
   /** Live messages of a conversation (core subscription shared by all local sockets). */
   onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe;
-  /** Stored messages with seq >= fromSeq, in order, from SB_CONV. */
-  readFrom(tenantId: string, conversationId: string, fromSeq: number): Promise<UnifiedMessage[]>;
   /** A tenant's lifecycle events (core subscription shared by all local sockets of the tenant). */
   onTenantEvents(tenantId: string, listener: (e: ConversationEvent) => void): Unsubscribe;
   publishPresence(p: AgentPresence): void;
@@ -74,16 +64,13 @@ class SharedSubscriptions<T> {
 export class NatsConversationBus implements ConversationBus {
   private readonly messages: SharedSubscriptions<UnifiedMessage>;
   private readonly events: SharedSubscriptions<ConversationEvent>;
-  private readonly direct: DirectGet;
 
   constructor(
     private readonly nc: NatsConnection,
-    jsm: JetStreamManager,
     private readonly catalog: SubjectCatalog,
     logger: Logger,
   ) {
     const log = logger.child({ component: 'bus' });
-    this.direct = directGetOf(jsm);
     this.messages = new SharedSubscriptions(
       nc,
       (d) => decodeOrBadFrame('message', () => UnifiedMessage.decode(d)),
@@ -98,27 +85,6 @@ export class NatsConversationBus implements ConversationBus {
 
   onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe {
     return this.messages.add(this.catalog.conversation(tenantId, conversationId), listener);
-  }
-
-  async readFrom(tenantId: string, conversationId: string, fromSeq: number): Promise<UnifiedMessage[]> {
-    const subject = this.catalog.conversation(tenantId, conversationId);
-    const out: UnifiedMessage[] = [];
-    let position = 1;
-    for (;;) {
-      let stored;
-      try {
-        stored = await this.direct.getMessage(this.catalog.streams.conv, {
-          next_by_subj: subject,
-          seq: position,
-        });
-      } catch (err) {
-        if (isNotFound(err)) return out;
-        throw err;
-      }
-      const m = UnifiedMessage.decode(stored.data);
-      if (m.seq >= fromSeq) out.push(m);
-      position = stored.seq + 1;
-    }
   }
 
   onTenantEvents(tenantId: string, listener: (e: ConversationEvent) => void): Unsubscribe {

@@ -11,7 +11,7 @@ export class DeliveryCursor {
     return this.next;
   }
 
-  /** Moves past messages that no longer exist anywhere (e.g. trimmed from the stream). */
+  /** Moves forward to where delivery starts (after a resume point, at a backfill start); never back. */
   skipTo(seq: number): void {
     if (seq > this.next) this.next = seq;
   }

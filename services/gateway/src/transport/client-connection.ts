@@ -7,11 +7,14 @@ import {
   ErrorCode,
   ParticipantRole,
   ServerFrame,
+  UnifiedMessage,
   type ConversationEvent,
   type ConversationSummary,
+  type FetchMessages,
   type Hello,
+  type MarkRead,
+  type ReadState,
   type SendMessage,
-  type UnifiedMessage,
 } from '@switchboard/proto';
 import {
   asSwitchboardError,
@@ -27,15 +30,32 @@ import type { ConversationBus, Unsubscribe } from '../adapters/conversation-bus'
 import type { Directory } from '../adapters/directory';
 import type { SessionAppender } from '../adapters/session-appender';
 import type { AgentPresenceTracker } from '../domain/agent-presence';
+import {
+  agentMayRead,
+  forbidden,
+  readAccess,
+  validateFetch,
+  validateMarkRead,
+} from '../domain/client-requests';
 import { DeliveryCursor } from '../domain/delivery-cursor';
 import { isAgent, type Identity } from '../domain/identity';
+import { fitToBytes, type MessageRangeReader } from '../domain/message-range';
 import { normalizeSend } from '../domain/normalize';
+import type { MessageLog } from '../domain/ports';
+import { readStateOf, type ReadMarkCoalescer } from '../domain/read-marks';
+import { needsLastSeq, resumePoints, startSeq } from '../domain/resume';
 import type { TokenService } from '../domain/tokens';
+import type { ConnectionRegistry, Resyncable } from './connection-registry';
 
 /** The socket as the protocol sees it; the uWS transport implements it. */
 export interface FrameSink {
-  send(frame: Uint8Array): void;
+  /** Queues one frame; false when the transport had to drop it (its own buffer limit). */
+  send(frame: Uint8Array): boolean;
   close(code: number, reason: string): void;
+  /** Bytes queued for this socket that the network has not taken yet. */
+  bufferedAmount(): number;
+  /** Resolves when some queued bytes were written out, or when the socket closed. */
+  drained(): Promise<void>;
 }
 
 export interface ConnectionDeps {
@@ -43,6 +63,12 @@ export interface ConnectionDeps {
   readonly directory: Directory;
   readonly appender: SessionAppender;
   readonly bus: ConversationBus;
+  /** The stream, for conversations' last seqs. */
+  readonly log: MessageLog;
+  /** Stored messages: the stream, and history for what it trimmed. */
+  readonly messages: MessageRangeReader;
+  readonly readMarks: ReadMarkCoalescer;
+  readonly registry: ConnectionRegistry;
   readonly presence: AgentPresenceTracker;
   readonly tracer: Tracer;
   readonly logger: Logger;
@@ -50,31 +76,60 @@ export interface ConnectionDeps {
     readonly maxFrameBytes: number;
     readonly helloTimeoutMs: number;
     readonly pingIntervalMs: number;
+    /** Past this many queued bytes after a send, the socket is closed as a slow consumer (4009). */
+    readonly maxBackpressureBytes: number;
   };
-  readonly metrics: { frameIn(kind: string): void; sendLatency(ms: number, ok: boolean): void };
+  readonly metrics: {
+    frameIn(kind: string): void;
+    sendLatency(ms: number, ok: boolean): void;
+    slowConsumer(): void;
+  };
 }
 
 interface JoinedConversation {
+  readonly conversationId: string;
   readonly cursor: DeliveryCursor;
   unsubscribe: Unsubscribe;
+  /** A seq the conversation is known to have reached; lets a read skip history when the stream is empty. */
+  knownLastSeq: number;
+  /** The cursor has been placed at the resume point / backfill start. */
+  started: boolean;
+  /** A read from the stream is running: live messages are held meanwhile. */
   filling: boolean;
-  pending: UnifiedMessage[];
+  /** Someone asked for another read while one was running. */
+  refill: boolean;
+  /** Live messages that arrived during a read or after a gap, released in seq order after it. */
+  held: UnifiedMessage[];
 }
 
 type Phase = 'awaiting-hello' | 'authenticating' | 'ready' | 'closed';
 
 const MAX_QUEUED_BEFORE_WELCOME = 32;
+/** Messages per stream read while catching a socket up. */
+const FILL_PAGE = 200;
+/** Live messages held per conversation while a read runs; beyond it the oldest go (the read covers them). */
+const MAX_HELD = 1000;
+/** Reads in a row that deliver nothing before a gap is left for the next live message to re-trigger. */
+const MAX_IDLE_REFILLS = 3;
+const MAX_FETCHES_IN_FLIGHT = 4;
+/** The largest Messages frame, so one answer does not fill a socket's buffer on its own. */
+const MAX_MESSAGES_FRAME_BYTES = 512 * 1024;
 
 /**
- * One client socket's protocol: Hello → Welcome, sends acked only after the durable append, and
- * in-order, gap-free delivery of every conversation the participant is in.
+ * One client socket's protocol: Hello → Welcome, sends acked only after the durable append, in-order,
+ * gap-free delivery of every conversation the participant is in (resumed from where the client was),
+ * FetchMessages, MarkRead, and a close with 4009 when the client reads too slowly.
  */
-export class ClientConnection {
+export class ClientConnection implements Resyncable {
   private phase: Phase = 'awaiting-hello';
   private identity: Identity | undefined;
+  private resume = new Map<string, number>();
+  private backfillLimit = 0;
   private readonly conversations = new Map<string, JoinedConversation>();
   private readonly queued: ClientFrame[] = [];
   private unsubscribeEvents: Unsubscribe | undefined;
+  private fetchesInFlight = 0;
+  private cleanedUp = false;
   private readonly helloTimer: NodeJS.Timeout;
   private readonly log: Logger;
 
@@ -137,6 +192,18 @@ export class ClientConnection {
     this.cleanup();
   }
 
+  /**
+   * Catches up after NATS may have dropped live messages (reconnect, slow consumer): re-reads every joined
+   * conversation from the stream from this socket's cursor and, for an agent, joins conversations assigned
+   * meanwhile.
+   */
+  resync(): void {
+    const identity = this.identity;
+    if (this.phase !== 'ready' || identity === undefined) return;
+    for (const joined of this.conversations.values()) void this.fill(joined);
+    if (isAgent(identity)) void this.joinAssignedSince(identity);
+  }
+
   private dispatch(frame: ClientFrame): void {
     const kind = frame.kind;
     if (kind === undefined) {
@@ -183,6 +250,12 @@ export class ClientConnection {
       case 'ping':
         this.emit({ kind: { $case: 'pong', value: { nonce: kind.value.nonce } } });
         return;
+      case 'fetch':
+        void this.fetch(kind.value);
+        return;
+      case 'markRead':
+        void this.markRead(kind.value);
+        return;
     }
   }
 
@@ -204,7 +277,11 @@ export class ClientConnection {
     }
     if (this.isClosed()) return;
     this.identity = identity;
+    this.resume = resumePoints(hello.resume);
+    this.backfillLimit = hello.backfillLimit;
     const conversations = await this.initialConversations(identity);
+    if (this.isClosed()) return;
+    const readStates = await this.readStates(identity, conversations);
     if (this.isClosed()) return;
     this.phase = 'ready';
     this.emit({
@@ -218,14 +295,19 @@ export class ClientConnection {
           conversations,
           maxFrameBytes: this.deps.limits.maxFrameBytes,
           pingIntervalMs: this.deps.limits.pingIntervalMs,
-          readStates: [],
+          readStates,
         },
       },
     });
+    if (this.isClosed()) return;
+    this.deps.registry.add(this);
     this.unsubscribeEvents = this.deps.bus.onTenantEvents(identity.tenantId, (e) => {
       this.onEvent(e);
     });
-    for (const c of conversations) this.join(c.conversationId);
+    const lastSeqs = new Map(readStates.map((r) => [r.conversationId, r.lastSeq]));
+    for (const c of conversations) {
+      this.join(c.conversationId, Math.max(c.lastSeq, lastSeqs.get(c.conversationId) ?? 0));
+    }
     if (isAgent(identity))
       this.deps.bus.publishPresence(this.deps.presence.connect(identity.tenantId, identity.participantId));
     this.log.debug(
@@ -258,6 +340,28 @@ export class ClientConnection {
     }
   }
 
+  /**
+   * Each conversation's read mark and last seq. A conversation whose state cannot be read now is left out
+   * (the client treats it as unknown) rather than failing the whole Hello.
+   */
+  private async readStates(identity: Identity, conversations: ConversationSummary[]): Promise<ReadState[]> {
+    const states = await Promise.all(
+      conversations.map(async (c) => {
+        try {
+          const [streamLast, readSeq] = await Promise.all([
+            this.deps.log.lastSeq(identity.tenantId, c.conversationId),
+            this.deps.readMarks.read(identity.tenantId, c.conversationId, identity.participantId),
+          ]);
+          return readStateOf(c.conversationId, readSeq, Math.max(streamLast, c.lastSeq));
+        } catch (err) {
+          this.log.warn({ err, conversation: c.conversationId }, 'read state unavailable');
+          return undefined;
+        }
+      }),
+    );
+    return states.filter((s) => s !== undefined);
+  }
+
   private async sendMessage(send: SendMessage): Promise<void> {
     const identity = this.identity;
     if (identity === undefined) return;
@@ -276,6 +380,8 @@ export class ClientConnection {
         this.deps.appender.append(message),
       );
       span.setAttribute('sb.seq', ack.seq);
+      // Writing a message means having read everything before it.
+      this.deps.readMarks.mark(identity.tenantId, ack.conversationId, identity.participantId, ack.seq);
       this.emit({
         kind: {
           $case: 'ack',
@@ -300,6 +406,107 @@ export class ClientConnection {
     }
   }
 
+  /** FetchMessages: one Messages frame, or one error carrying the request_id; the socket stays open. */
+  private async fetch(f: FetchMessages): Promise<void> {
+    const identity = this.identity;
+    if (identity === undefined) return;
+    if (this.fetchesInFlight >= MAX_FETCHES_IN_FLIGHT) {
+      const e = new SwitchboardError(
+        ErrorCode.ERROR_CODE_RATE_LIMITED,
+        `at most ${MAX_FETCHES_IN_FLIGHT} fetches may be in flight`,
+        true,
+      );
+      this.emit({ kind: { $case: 'error', value: e.toDetail('', f.requestId) } });
+      return;
+    }
+    this.fetchesInFlight++;
+    try {
+      const range = validateFetch(f);
+      await this.checkReadAccess(identity, range.conversationId);
+      const result = await this.deps.messages.read({
+        tenantId: identity.tenantId,
+        conversationId: range.conversationId,
+        fromSeq: range.fromSeq,
+        toSeq: range.toSeq,
+        limit: range.limit,
+        // An explicit fetch may concern a conversation the stream has entirely trimmed: ask history.
+        knownLastSeq: Number.MAX_SAFE_INTEGER,
+      });
+      const messages = fitToBytes(
+        result.messages,
+        Math.min(MAX_MESSAGES_FRAME_BYTES, this.deps.limits.maxBackpressureBytes / 4),
+        (m) => UnifiedMessage.encode(m).finish().byteLength + 8,
+      );
+      if (this.isClosed()) return;
+      await this.paced();
+      this.emit({
+        kind: {
+          $case: 'messages',
+          value: {
+            requestId: f.requestId,
+            conversationId: range.conversationId,
+            messages,
+            hasMore: result.hasMore || messages.length < result.messages.length,
+          },
+        },
+      });
+    } catch (err) {
+      const e = asSwitchboardError(err);
+      if (e.code === ErrorCode.ERROR_CODE_INTERNAL) this.log.error({ err }, 'fetch failed');
+      else if (e.code === ErrorCode.ERROR_CODE_UNAVAILABLE) this.log.warn({ err }, 'fetch unavailable');
+      this.emit({ kind: { $case: 'error', value: e.toDetail('', f.requestId) } });
+    } finally {
+      this.fetchesInFlight--;
+    }
+  }
+
+  /** MarkRead: raises the read mark (never past the conversation's newest seq). Errors keep the socket. */
+  private async markRead(m: MarkRead): Promise<void> {
+    const identity = this.identity;
+    if (identity === undefined) return;
+    try {
+      const { conversationId, seq } = validateMarkRead(m);
+      await this.checkReadAccess(identity, conversationId);
+      const joined = this.conversations.get(conversationId);
+      let upTo = seq;
+      // What this socket was delivered is certainly there; beyond that, ask the stream.
+      if (joined === undefined || seq >= joined.cursor.nextSeq) {
+        const last = await this.deps.log.lastSeq(identity.tenantId, conversationId);
+        upTo = Math.min(seq, Math.max(last, joined?.knownLastSeq ?? 0));
+      }
+      if (upTo >= 1)
+        this.deps.readMarks.mark(identity.tenantId, conversationId, identity.participantId, upTo);
+    } catch (err) {
+      const e = asSwitchboardError(err);
+      if (e.code === ErrorCode.ERROR_CODE_INTERNAL) this.log.error({ err }, 'mark read failed');
+      this.emit({ kind: { $case: 'error', value: e.toDetail() } });
+    }
+  }
+
+  private async checkReadAccess(identity: Identity, conversationId: string): Promise<void> {
+    switch (readAccess(identity, conversationId, this.conversations.has(conversationId))) {
+      case 'allowed':
+        return;
+      case 'forbidden':
+        throw forbidden();
+      case 'ask-directory': {
+        let summary: ConversationSummary | undefined;
+        try {
+          summary = await this.deps.directory.getConversation(identity.tenantId, conversationId);
+        } catch (err) {
+          throw new SwitchboardError(
+            ErrorCode.ERROR_CODE_UNAVAILABLE,
+            'cannot check access to the conversation now; retry',
+            true,
+            { cause: err },
+          );
+        }
+        if (!agentMayRead(identity, summary)) throw forbidden();
+        return;
+      }
+    }
+  }
+
   private onEvent(e: ConversationEvent): void {
     const identity = this.identity;
     if (identity === undefined || this.phase !== 'ready') return;
@@ -310,28 +517,52 @@ export class ClientConnection {
       e.agentId === identity.participantId;
     if (!mine && !assignedToMe) return;
     this.emit({ kind: { $case: 'conversation', value: { event: e } } });
-    if (assignedToMe) this.join(e.conversationId);
+    if (assignedToMe) this.join(e.conversationId, e.lastSeq);
   }
 
-  private join(conversationId: string): void {
+  /** After a NATS hiccup: an ASSIGNED event may have been missed, so ask the directory. */
+  private async joinAssignedSince(identity: Identity): Promise<void> {
+    let open: ConversationSummary[];
+    try {
+      open = await this.deps.directory.openConversationsOfAgent(identity.tenantId, identity.participantId);
+    } catch (err) {
+      this.log.warn({ err }, 'cannot re-list assigned conversations after a NATS reconnect');
+      return;
+    }
+    for (const c of open) {
+      if (this.isClosed()) return;
+      if (this.conversations.has(c.conversationId)) continue;
+      this.emit({ kind: { $case: 'conversation', value: { event: assignedEventOf(c) } } });
+      this.join(c.conversationId, c.lastSeq);
+    }
+  }
+
+  private join(conversationId: string, knownLastSeq: number): void {
     const identity = this.identity;
-    if (identity === undefined || this.conversations.has(conversationId)) return;
+    if (identity === undefined || this.isClosed() || this.conversations.has(conversationId)) return;
     const joined: JoinedConversation = {
+      conversationId,
       cursor: new DeliveryCursor(1),
       unsubscribe: () => undefined,
-      filling: true,
-      pending: [],
+      knownLastSeq,
+      started: false,
+      filling: false,
+      refill: false,
+      held: [],
     };
     this.conversations.set(conversationId, joined);
+    // Subscribe first, then read the stream: whatever is published meanwhile is held, not lost.
     joined.unsubscribe = this.deps.bus.onMessages(identity.tenantId, conversationId, (m) => {
       this.onLive(joined, m);
     });
-    void this.fill(conversationId, joined);
+    void this.fill(joined);
   }
 
   private onLive(joined: JoinedConversation, m: UnifiedMessage): void {
-    if (joined.filling) {
-      joined.pending.push(m);
+    if (this.isClosed()) return;
+    joined.knownLastSeq = Math.max(joined.knownLastSeq, m.seq);
+    if (joined.filling || !joined.started) {
+      hold(joined, m);
       return;
     }
     switch (joined.cursor.offer(m.seq)) {
@@ -341,66 +572,169 @@ export class ClientConnection {
       case 'duplicate':
         return;
       case 'gap':
-        joined.pending.push(m);
-        void this.fill(m.conversationId, joined);
+        hold(joined, m);
+        void this.fill(joined);
         return;
     }
   }
 
-  /** Reads what the socket has not seen from the stream, then releases live messages held meanwhile. */
-  private async fill(conversationId: string, joined: JoinedConversation): Promise<void> {
+  /**
+   * Delivers what the socket has not seen from the stored messages (stream, then history for what the
+   * stream trimmed), then releases the live messages held meanwhile. Runs once at a time per
+   * conversation; a request during a run makes it go round again.
+   */
+  private async fill(joined: JoinedConversation): Promise<void> {
     const identity = this.identity;
-    if (identity === undefined) return;
+    if (identity === undefined || this.isClosed()) return;
+    if (joined.filling) {
+      joined.refill = true;
+      return;
+    }
     joined.filling = true;
     try {
-      const stored = await this.deps.bus.readFrom(identity.tenantId, conversationId, joined.cursor.nextSeq);
-      if (this.isClosed()) return;
-      for (const m of stored) this.offerStored(joined, m);
-      const held = joined.pending.sort((a, b) => a.seq - b.seq);
-      joined.pending = [];
-      joined.filling = false;
-      for (const m of held) this.offerStored(joined, m);
+      if (!joined.started) {
+        await this.placeCursor(identity, joined);
+        joined.started = true;
+      }
+      let idle = 0;
+      do {
+        joined.refill = false;
+        const before = joined.cursor.nextSeq;
+        await this.deliverStored(identity, joined);
+        if (!this.isJoined(joined)) return;
+        this.releaseHeld(joined);
+        idle = joined.cursor.nextSeq === before ? idle + 1 : 0;
+      } while (refillRequested(joined) && idle < MAX_IDLE_REFILLS && this.isJoined(joined));
     } catch (err) {
-      this.log.error({ err, conversation: conversationId }, 'reading conversation history failed');
+      if (!this.isJoined(joined)) return;
+      this.log.error({ err, conversation: joined.conversationId }, 'reading conversation messages failed');
+      // Never a silent gap: the client reconnects and resumes from its last seq.
       this.fail(
-        new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'history unavailable; reconnect', true),
+        new SwitchboardError(
+          ErrorCode.ERROR_CODE_UNAVAILABLE,
+          'conversation messages are unavailable; reconnect and resume',
+          true,
+          { cause: err },
+        ),
         CloseCode.INTERNAL_ERROR,
       );
+    } finally {
+      joined.filling = false;
     }
   }
 
-  private offerStored(joined: JoinedConversation, m: UnifiedMessage): void {
-    const offer = joined.cursor.offer(m.seq);
-    if (offer === 'gap') {
-      // Older messages are gone from the stream; history beyond it is served from ClickHouse (later).
-      joined.cursor.skipTo(m.seq);
-      joined.cursor.offer(m.seq);
-    } else if (offer === 'duplicate') {
-      return;
+  /** Puts the cursor right after the client's resume point, or at the backfill start. */
+  private async placeCursor(identity: Identity, joined: JoinedConversation): Promise<void> {
+    const req = {
+      resumeLastSeq: this.resume.get(joined.conversationId),
+      backfillLimit: this.backfillLimit,
+    };
+    let last = 0;
+    if (needsLastSeq(req)) {
+      last = Math.max(
+        await this.deps.log.lastSeq(identity.tenantId, joined.conversationId),
+        joined.knownLastSeq,
+      );
     }
-    this.deliver(m);
+    joined.cursor.skipTo(startSeq(req, last));
+    joined.knownLastSeq = Math.max(joined.knownLastSeq, req.resumeLastSeq ?? 0);
+  }
+
+  private async deliverStored(identity: Identity, joined: JoinedConversation): Promise<void> {
+    for (;;) {
+      const page = await this.deps.messages.read({
+        tenantId: identity.tenantId,
+        conversationId: joined.conversationId,
+        fromSeq: joined.cursor.nextSeq,
+        toSeq: Infinity,
+        limit: FILL_PAGE,
+        knownLastSeq: joined.knownLastSeq,
+      });
+      for (const m of page.messages) {
+        if (!this.isJoined(joined)) return;
+        if (joined.cursor.offer(m.seq) !== 'deliver') continue;
+        this.deliver(m);
+        // Catching up is paced by the socket: wait for it to drain rather than queue without bound.
+        if (this.overHalfBuffer()) await this.paced();
+      }
+      if (!page.hasMore || !this.isJoined(joined)) return;
+    }
+  }
+
+  private releaseHeld(joined: JoinedConversation): void {
+    const held = joined.held.sort((a, b) => a.seq - b.seq);
+    joined.held = [];
+    for (let i = 0; i < held.length; i++) {
+      const m = held[i];
+      if (m === undefined || this.isClosed()) return;
+      switch (joined.cursor.offer(m.seq)) {
+        case 'deliver':
+          this.deliver(m);
+          break;
+        case 'duplicate':
+          break;
+        case 'gap':
+          // Something between was missed live and not yet readable: read again.
+          joined.held = held.slice(i);
+          joined.refill = true;
+          return;
+      }
+    }
+  }
+
+  private isJoined(joined: JoinedConversation): boolean {
+    return !this.isClosed() && this.conversations.get(joined.conversationId) === joined;
   }
 
   private deliver(message: UnifiedMessage): void {
     this.emit({ kind: { $case: 'deliver', value: { message } } });
   }
 
+  private overHalfBuffer(): boolean {
+    return this.sink.bufferedAmount() > this.deps.limits.maxBackpressureBytes / 2;
+  }
+
+  /** Waits while more than half the backpressure limit is queued for the socket. */
+  private async paced(): Promise<void> {
+    while (!this.isClosed() && this.overHalfBuffer()) await this.sink.drained();
+  }
+
   private emit(frame: ServerFrame): void {
     if (this.phase === 'closed') return;
-    this.sink.send(ServerFrame.encode(frame).finish());
+    const accepted = this.sink.send(ServerFrame.encode(frame).finish());
+    if (!accepted || this.sink.bufferedAmount() > this.deps.limits.maxBackpressureBytes) {
+      this.closeSlowConsumer();
+    }
+  }
+
+  /** Sends nothing more: the client reconnects and resumes from its last seq. */
+  private closeSlowConsumer(): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.cleanup();
+    this.deps.metrics.slowConsumer();
+    this.log.info(
+      { participant: this.identity?.participantId, buffered: this.sink.bufferedAmount() },
+      'closing a slow consumer',
+    );
+    this.sink.close(CloseCode.SLOW_CONSUMER, 'slow consumer: too much queued; reconnect and resume');
   }
 
   /** Sends a typed error frame, then closes with the matching code. */
   private fail(err: SwitchboardError, closeCode: number): void {
     if (this.phase === 'closed') return;
     this.emit({ kind: { $case: 'error', value: err.toDetail() } });
+    if (this.isClosed()) return; // the error frame itself overflowed the buffer
     this.phase = 'closed';
     this.cleanup();
     this.sink.close(closeCode, err.message.slice(0, 100));
   }
 
   private cleanup(): void {
+    if (this.cleanedUp) return;
+    this.cleanedUp = true;
     clearTimeout(this.helloTimer);
+    this.deps.registry.delete(this);
     for (const c of this.conversations.values()) c.unsubscribe();
     this.conversations.clear();
     this.unsubscribeEvents?.();
@@ -409,6 +743,16 @@ export class ClientConnection {
       this.deps.bus.publishPresence(this.deps.presence.disconnect(identity.tenantId, identity.participantId));
     }
   }
+}
+
+/** A function, so the compiler does not assume the flag survived the awaits of a round. */
+function refillRequested(joined: JoinedConversation): boolean {
+  return joined.refill;
+}
+
+function hold(joined: JoinedConversation, m: UnifiedMessage): void {
+  joined.held.push(m);
+  if (joined.held.length > MAX_HELD) joined.held.shift();
 }
 
 function newConversation(identity: Identity): ConversationSummary {
@@ -423,5 +767,23 @@ function newConversation(identity: Identity): ConversationSummary {
     updatedAtMs: 0,
     channel: Channel.CHANNEL_UNSPECIFIED,
     version: 0,
+  };
+}
+
+/** The ASSIGNED update an agent would have received, rebuilt from the directory after a missed event. */
+function assignedEventOf(c: ConversationSummary): ConversationEvent {
+  return {
+    type: ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED,
+    tenantId: c.tenantId,
+    conversationId: c.conversationId,
+    state: c.state,
+    visitorId: c.visitorId,
+    agentId: c.agentId,
+    lastSeq: c.lastSeq,
+    atMs: c.updatedAtMs,
+    channel: c.channel,
+    actor: undefined,
+    reason: 'resync',
+    version: c.version,
   };
 }

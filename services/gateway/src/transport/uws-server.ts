@@ -3,9 +3,11 @@ import {
   DISABLED,
   us_listen_socket_close,
   us_socket_local_port,
+  type TemplatedApp,
   type us_listen_socket,
   type WebSocket,
 } from '@trufflesuite/uws-js-unofficial';
+import { createServer } from 'node:net';
 import { CloseCode } from '@switchboard/proto';
 import type { Health } from '@switchboard/shared';
 import type { AuthEndpoints } from './http-handlers';
@@ -25,6 +27,20 @@ export interface UwsOptions {
 interface SocketData {
   connection: ClientConnection | undefined;
   open: boolean;
+  /** Resolved on the next uWS drain (or close). */
+  drainWaiters: (() => void)[];
+}
+
+/** uWS's send() result when it dropped the message at its own backpressure limit. */
+const DROPPED = 2;
+/**
+ * uWS's own limit sits this far above ours, so the connection's check (close 4009 after a send past
+ * MAX_BACKPRESSURE_BYTES) always acts first and uWS never drops a frame silently.
+ */
+const UWS_BACKPRESSURE_HEADROOM = 16 * 1024 * 1024;
+
+function releaseDrainWaiters(data: SocketData): void {
+  for (const resolve of data.drainWaiters.splice(0)) resolve();
 }
 
 export interface GatewayServer {
@@ -34,7 +50,7 @@ export interface GatewayServer {
   close(): void;
 }
 
-export function startUwsServer(
+export async function startUwsServer(
   opts: UwsOptions,
   auth: AuthEndpoints,
   health: Health,
@@ -48,13 +64,13 @@ export function startUwsServer(
     // Frames up to twice the limit reach the handler, which answers FRAME_TOO_LARGE with a typed error;
     // beyond that uWS closes the socket itself.
     maxPayloadLength: opts.maxFrameBytes * 2,
-    maxBackpressure: opts.maxBackpressureBytes,
-    closeOnBackpressureLimit: 1,
+    maxBackpressure: opts.maxBackpressureBytes + UWS_BACKPRESSURE_HEADROOM,
+    closeOnBackpressureLimit: 0,
     idleTimeout: opts.idleTimeoutS,
     sendPingsAutomatically: true,
     upgrade: (res, req, ctx) => {
       res.upgrade<SocketData>(
-        { connection: undefined, open: true },
+        { connection: undefined, open: true, drainWaiters: [] },
         req.getHeader('sec-websocket-key'),
         req.getHeader('sec-websocket-protocol'),
         req.getHeader('sec-websocket-extensions'),
@@ -66,18 +82,31 @@ export function startUwsServer(
       const data = ws.getUserData();
       const sink: FrameSink = {
         send: (frame) => {
-          if (!data.open) return;
+          if (!data.open) return true;
+          let status = 1;
           ws.cork(() => {
-            ws.send(frame, true);
+            status = ws.send(frame, true);
           });
+          return status !== DROPPED;
         },
         close: (code, reason) => {
           if (!data.open) return;
           data.open = false;
+          releaseDrainWaiters(data);
           ws.end(code, reason);
         },
+        bufferedAmount: () => (data.open ? ws.getBufferedAmount() : 0),
+        drained: () =>
+          data.open
+            ? new Promise<void>((resolve) => {
+                data.drainWaiters.push(resolve);
+              })
+            : Promise.resolve(),
       };
       data.connection = newConnection(sink);
+    },
+    drain: (ws) => {
+      releaseDrainWaiters(ws.getUserData());
     },
     message: (ws, message, isBinary) => {
       // The ArrayBuffer is only valid during this call: copy it.
@@ -87,6 +116,7 @@ export function startUwsServer(
       sockets.delete(ws);
       const data = ws.getUserData();
       data.open = false;
+      releaseDrainWaiters(data);
       data.connection?.onClose();
     },
   });
@@ -127,24 +157,58 @@ export function startUwsServer(
     });
   });
 
-  return new Promise((resolve, reject) => {
-    app.listen(opts.host, opts.port, (listenSocket: us_listen_socket | false) => {
-      if (listenSocket === false) {
-        reject(new Error(`cannot listen on ${opts.host}:${opts.port}`));
-        return;
+  const listenSocket = await listen(app, opts.host, opts.port);
+  return {
+    port: us_socket_local_port(listenSocket),
+    connections: () => sockets.size,
+    close: () => {
+      us_listen_socket_close(listenSocket);
+      for (const ws of [...sockets]) {
+        const data = ws.getUserData();
+        if (!data.open) continue;
+        data.open = false;
+        releaseDrainWaiters(data);
+        ws.end(CloseCode.GOING_AWAY, 'server shutting down');
       }
-      resolve({
-        port: us_socket_local_port(listenSocket),
-        connections: () => sockets.size,
-        close: () => {
-          us_listen_socket_close(listenSocket);
-          for (const ws of [...sockets]) {
-            const data = ws.getUserData();
-            if (!data.open) continue;
-            data.open = false;
-            ws.end(CloseCode.GOING_AWAY, 'server shutting down');
-          }
-        },
+    },
+  };
+}
+
+/**
+ * Listens on host:port. uWS sets SO_REUSEADDR only for an explicit port: bound to port 0, the socket's
+ * closed connections (TIME_WAIT) would block a restart on the same port for a minute. So port 0 is first
+ * resolved to a free port, and tried again if someone takes it in between.
+ */
+async function listen(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+  if (port !== 0) return listenOn(app, host, port);
+  for (let attempt = 1; ; attempt++) {
+    const free = await freePort(host);
+    try {
+      return await listenOn(app, host, free);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
+}
+
+function listenOn(app: TemplatedApp, host: string, port: number): Promise<us_listen_socket> {
+  return new Promise((resolve, reject) => {
+    app.listen(host, port, (listenSocket: us_listen_socket | false) => {
+      if (listenSocket === false) reject(new Error(`cannot listen on ${host}:${port}`));
+      else resolve(listenSocket);
+    });
+  });
+}
+
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (address !== null && typeof address === 'object') resolve(address.port);
+        else reject(new Error(`no free port on ${host}`));
       });
     });
   });
