@@ -132,6 +132,20 @@ export class SubjectCatalog {
     return `${this.root}.conv.>`;
   }
 
+  /**
+   * Core: one conversation's messages as SB_CONV republishes them, only after they are stored. Live
+   * delivery listens here, never on the stream subject itself: a publish the stream rejects (a stale
+   * writer, a fenced retry) still reaches plain subscribers of the stream subject.
+   */
+  liveConversation(tenantId: string, conversationId: string): string {
+    return `${this.root}.live.${token('tenant id', tenantId)}.${token('conversation id', conversationId)}`;
+  }
+
+  /** SB_CONV's republish destination for every conversation. */
+  liveConversationsAll(): string {
+    return `${this.root}.live.>`;
+  }
+
   /** SB_EVENTS: a conversation lifecycle event. */
   conversationEvent(tenantId: string, type: ConversationEventType): string {
     return `${this.root}.events.${token('tenant id', tenantId)}.${conversationEventName(type)}`;

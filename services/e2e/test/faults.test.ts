@@ -237,7 +237,7 @@ describe('fault suite', () => {
     `stop ClickHouse for ${OUTAGE_MS / 1000} s`,
     () =>
       scenario('stop clickhouse', async () => {
-        await clickhouse.kill('SIGTERM');
+        await clickhouse.kill();
         await sleep(OUTAGE_MS);
         await clickhouse.restart();
       }),
@@ -248,7 +248,7 @@ describe('fault suite', () => {
     `stop MongoDB for ${OUTAGE_MS / 1000} s`,
     () =>
       scenario('stop mongodb', async () => {
-        await mongo.kill('SIGTERM');
+        await mongo.kill();
         await sleep(OUTAGE_MS);
         await mongo.restart();
       }),

@@ -79,6 +79,8 @@ export function streamConfigs(
       name: catalog.streams.conv,
       subjects: [catalog.conversationsAll()],
       max_age: nanos(limits.convMaxAgeMs),
+      // Stored messages only, for live delivery (see SubjectCatalog.liveConversation).
+      republish: { src: catalog.conversationsAll(), dest: catalog.liveConversationsAll() },
     } as StreamConfig,
     {
       ...common,
@@ -97,7 +99,11 @@ export async function ensureStreams(
 ): Promise<void> {
   for (const cfg of streamConfigs(catalog, limits)) {
     try {
-      await jsm.streams.info(cfg.name);
+      const info = await jsm.streams.info(cfg.name);
+      if (cfg.republish !== undefined && info.config.republish?.dest !== cfg.republish.dest) {
+        // Streams created before live delivery moved to the republish subject.
+        await jsm.streams.update(cfg.name, { ...info.config, republish: cfg.republish });
+      }
     } catch (err) {
       if (!isNotFound(err)) throw err;
       try {

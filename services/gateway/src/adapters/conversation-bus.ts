@@ -84,7 +84,7 @@ export class NatsConversationBus implements ConversationBus {
   }
 
   onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe {
-    return this.messages.add(this.catalog.conversation(tenantId, conversationId), listener);
+    return this.messages.add(this.catalog.liveConversation(tenantId, conversationId), listener);
   }
 
   onTenantEvents(tenantId: string, listener: (e: ConversationEvent) => void): Unsubscribe {
