@@ -130,7 +130,22 @@ async function start() {
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
-const commands = { setup, test, start };
+/** `npm run bench -- <scenario> [flags]`: set up and build like `npm test`, then run the load tool. */
+async function bench() {
+  await setup();
+  step('build (tsc -b)');
+  mustRun('pnpm', ['run', '--silent', 'build'], 'build');
+  step('benchmark (its last line is one JSON object)');
+  const child = spawn(process.execPath, [join(root, 'loadtest/dist/src/cli.js'), ...process.argv.slice(3)], {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code) => process.exit(code ?? 1));
+}
+
+const commands = { setup, test, start, bench };
 const command = commands[process.argv[2] ?? ''];
 if (command === undefined) fail(`usage: node deploy/local/dev.mjs ${Object.keys(commands).join('|')}`);
 await command();
