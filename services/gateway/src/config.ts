@@ -30,7 +30,7 @@ export const gatewayEnvSchema = z.object({
   HISTORY_GRPC_ADDR: z.string().min(1).default('127.0.0.1:50052'),
   HISTORY_TIMEOUT_MS: env.positiveInt(5000),
   /** Read marks are written to NATS KV at most once per participant and conversation per this period. */
-  READ_MARK_FLUSH_MS: env.positiveInt(500),
+  READ_MARK_FLUSH_MS: env.positiveInt(5000),
 });
 
 export type GatewayConfig = z.output<typeof gatewayEnvSchema>;

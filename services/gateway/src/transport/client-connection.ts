@@ -109,6 +109,9 @@ const MAX_QUEUED_BEFORE_WELCOME = 32;
 const FILL_PAGE = 200;
 /** Live messages held per conversation while a read runs; beyond it the oldest go (the read covers them). */
 const MAX_HELD = 1000;
+/** Encoded Deliver frames by message object, shared by the sockets a message goes to. */
+const deliverFrames = new WeakMap<UnifiedMessage, Uint8Array>();
+
 /** Reads in a row that deliver nothing before a gap is left for the next live message to re-trigger. */
 const MAX_IDLE_REFILLS = 3;
 const MAX_FETCHES_IN_FLIGHT = 4;
@@ -687,7 +690,13 @@ export class ClientConnection implements Resyncable {
   }
 
   private deliver(message: UnifiedMessage): void {
-    this.emit({ kind: { $case: 'deliver', value: { message } } });
+    // Every local socket of the conversation gets the same decoded object: encode its frame once.
+    let frame = deliverFrames.get(message);
+    if (frame === undefined) {
+      frame = ServerFrame.encode({ kind: { $case: 'deliver', value: { message } } }).finish();
+      deliverFrames.set(message, frame);
+    }
+    this.send(frame);
   }
 
   private overHalfBuffer(): boolean {
@@ -701,7 +710,12 @@ export class ClientConnection implements Resyncable {
 
   private emit(frame: ServerFrame): void {
     if (this.phase === 'closed') return;
-    const accepted = this.sink.send(ServerFrame.encode(frame).finish());
+    this.send(ServerFrame.encode(frame).finish());
+  }
+
+  private send(bytes: Uint8Array): void {
+    if (this.phase === 'closed') return;
+    const accepted = this.sink.send(bytes);
     if (!accepted || this.sink.bufferedAmount() > this.deps.limits.maxBackpressureBytes) {
       this.closeSlowConsumer();
     }
