@@ -1,4 +1,4 @@
-import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
+import { credentials } from '@grpc/grpc-js';
 import {
   ConfigServiceClient,
   ConversationState,
@@ -7,7 +7,7 @@ import {
   type ConversationSummary,
   type Tenant,
 } from '@switchboard/proto';
-import { fromServiceError, SwitchboardError, traceContextInterceptor } from '@switchboard/shared';
+import { SwitchboardError, traceContextInterceptor, unaryCall, type UnaryMethod } from '@switchboard/shared';
 
 /** What the gateway needs to know about tenants, agents and conversations (the admin service). */
 export interface Directory {
@@ -20,13 +20,6 @@ export interface Directory {
   ping(): Promise<void>;
   close(): void;
 }
-
-type Unary<Req, Res> = (
-  req: Req,
-  metadata: Metadata,
-  options: Partial<CallOptions>,
-  cb: (err: ServiceError | null, res: Res) => void,
-) => unknown;
 
 /** Directory over the admin service's ConfigService gRPC. */
 export class GrpcDirectory implements Directory {
@@ -116,12 +109,7 @@ export class GrpcDirectory implements Directory {
     this.client.close();
   }
 
-  private call<Req, Res>(method: Unary<Req, Res>, req: Req): Promise<Res> {
-    return new Promise<Res>((resolve, reject) => {
-      method(req, new Metadata(), { deadline: Date.now() + this.timeoutMs }, (err, res) => {
-        if (err) reject(fromServiceError(err));
-        else resolve(res);
-      });
-    });
+  private call<Req, Res>(method: UnaryMethod<Req, Res>, req: Req): Promise<Res> {
+    return unaryCall(method, req, this.timeoutMs);
   }
 }
