@@ -24,7 +24,7 @@ test('ensureConversationConsumer - creates SB_CONV and the durable pull consumer
   expect(info.config).toMatchObject({
     durable_name: DURABLE_NAME,
     ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(30_000),
+    ack_wait: nanos(10_000),
     max_ack_pending: 20_000,
     deliver_policy: DeliverPolicy.All,
     filter_subject: catalog.conversationsAll(),
