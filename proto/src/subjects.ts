@@ -49,13 +49,32 @@ function token(what: string, value: string): string {
 
 /** The event-type suffix used on sb.v1.events.<tenant>.<type>. */
 export function conversationEventName(type: ConversationEventType): string {
+  const T = ConversationEventType;
   switch (type) {
-    case ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED:
+    case T.CONVERSATION_EVENT_TYPE_OPENED:
       return 'conversation.opened';
-    case ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED:
+    case T.CONVERSATION_EVENT_TYPE_ASSIGNED:
       return 'conversation.assigned';
-    case ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED:
+    case T.CONVERSATION_EVENT_TYPE_CLOSED:
       return 'conversation.closed';
+    case T.CONVERSATION_EVENT_TYPE_BOT_STARTED:
+      return 'conversation.bot_started';
+    case T.CONVERSATION_EVENT_TYPE_QUEUED:
+      return 'conversation.queued';
+    case T.CONVERSATION_EVENT_TYPE_ACCEPTED:
+      return 'conversation.accepted';
+    case T.CONVERSATION_EVENT_TYPE_REQUEUED:
+      return 'conversation.requeued';
+    case T.CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED:
+      return 'conversation.transfer_requested';
+    case T.CONVERSATION_EVENT_TYPE_TAKEN_OVER:
+      return 'conversation.taken_over';
+    case T.CONVERSATION_EVENT_TYPE_REOPENED:
+      return 'conversation.reopened';
+    case T.CONVERSATION_EVENT_TYPE_LABELED:
+      return 'conversation.labeled';
+    case T.CONVERSATION_EVENT_TYPE_RATED:
+      return 'conversation.rated';
     case ConversationEventType.CONVERSATION_EVENT_TYPE_UNSPECIFIED:
     case ConversationEventType.UNRECOGNIZED:
       throw new Error(`conversation event type ${type} has no subject`);
@@ -76,6 +95,14 @@ export interface BucketNames {
   readonly sessionLeases: string;
   /** KV: each participant's read mark, key `<tenant>.<conversation>.<participant>`. */
   readonly readMarks: string;
+  /** KV: each agent's chosen status (AgentStatusRecord), key `<tenant>.<agent>`. */
+  readonly agentStatus: string;
+  /**
+   * KV: routing's rebuildable state: open conversations (`conv.<tenant>.<conversation>`), agent stats
+   * (`stats.<tenant>.<agent>`), group stats (`group.<tenant>.<group>`), sticky agents
+   * (`sticky.<tenant>.<visitor>`).
+   */
+  readonly routing: string;
 }
 
 export class SubjectCatalog {
@@ -94,6 +121,8 @@ export class SubjectCatalog {
       conversationState: `${p}SB_CONV_STATE`,
       sessionLeases: `${p}SB_SESSION_LEASES`,
       readMarks: `${p}SB_READ_MARKS`,
+      agentStatus: `${p}SB_AGENT_STATUS`,
+      routing: `${p}SB_ROUTING`,
     };
   }
 
@@ -115,6 +144,31 @@ export class SubjectCatalog {
   /** Key of a participant's read mark in the readMarks bucket. */
   readMarkKey(tenantId: string, conversationId: string, participantId: string): string {
     return `${this.conversationStateKey(tenantId, conversationId)}.${token('participant id', participantId)}`;
+  }
+
+  /** Key of an agent's status in the agentStatus bucket. */
+  agentStatusKey(tenantId: string, agentId: string): string {
+    return `${token('tenant id', tenantId)}.${token('agent id', agentId)}`;
+  }
+
+  /** Key of an open conversation in the routing bucket. */
+  routingConversationKey(tenantId: string, conversationId: string): string {
+    return `conv.${this.conversationStateKey(tenantId, conversationId)}`;
+  }
+
+  /** Key of an agent's routing stats in the routing bucket. */
+  routingAgentStatsKey(tenantId: string, agentId: string): string {
+    return `stats.${this.agentStatusKey(tenantId, agentId)}`;
+  }
+
+  /** Key of a group's handle-time stats in the routing bucket. */
+  routingGroupStatsKey(tenantId: string, groupId: string): string {
+    return `group.${token('tenant id', tenantId)}.${token('group id', groupId)}`;
+  }
+
+  /** Key of a visitor's last agent in the routing bucket. */
+  routingStickyKey(tenantId: string, visitorId: string): string {
+    return `sticky.${token('tenant id', tenantId)}.${token('visitor id', visitorId)}`;
   }
 
   /** Key of a conversation in the conversationState bucket. */
@@ -174,6 +228,21 @@ export class SubjectCatalog {
   /** Request/reply: a lifecycle command on session partition p. */
   sessionCommand(partition: number): string {
     return `${this.root}.session.p${partitionToken(partition)}.command`;
+  }
+
+  /** Core: ephemeral signals of one conversation (typing, read receipts, queue status, idle warning). */
+  conversationSignals(tenantId: string, conversationId: string): string {
+    return `${this.root}.signal.${token('tenant id', tenantId)}.${token('conversation id', conversationId)}`;
+  }
+
+  /** Core: a tenant's queue snapshots, for agents' consoles. */
+  queue(tenantId: string): string {
+    return `${this.root}.queue.${token('tenant id', tenantId)}`;
+  }
+
+  /** Request/reply: an agent picks a queued conversation (served by routing). */
+  routingPick(): string {
+    return `${this.root}.routing.pick`;
   }
 
   /** Core: gateways' agent presence heartbeats for a tenant. */

@@ -74,6 +74,8 @@ export enum ConfigEntity {
   CONFIG_ENTITY_TENANT = 1,
   CONFIG_ENTITY_AGENT = 2,
   CONFIG_ENTITY_WIDGET_KEY = 3,
+  CONFIG_ENTITY_GROUP = 4,
+  CONFIG_ENTITY_CANNED_REPLY = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -91,6 +93,12 @@ export function configEntityFromJSON(object: any): ConfigEntity {
     case 3:
     case "CONFIG_ENTITY_WIDGET_KEY":
       return ConfigEntity.CONFIG_ENTITY_WIDGET_KEY;
+    case 4:
+    case "CONFIG_ENTITY_GROUP":
+      return ConfigEntity.CONFIG_ENTITY_GROUP;
+    case 5:
+    case "CONFIG_ENTITY_CANNED_REPLY":
+      return ConfigEntity.CONFIG_ENTITY_CANNED_REPLY;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -108,6 +116,10 @@ export function configEntityToJSON(object: ConfigEntity): string {
       return "CONFIG_ENTITY_AGENT";
     case ConfigEntity.CONFIG_ENTITY_WIDGET_KEY:
       return "CONFIG_ENTITY_WIDGET_KEY";
+    case ConfigEntity.CONFIG_ENTITY_GROUP:
+      return "CONFIG_ENTITY_GROUP";
+    case ConfigEntity.CONFIG_ENTITY_CANNED_REPLY:
+      return "CONFIG_ENTITY_CANNED_REPLY";
     case ConfigEntity.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -160,6 +172,126 @@ export interface Tenant {
   name: string;
   createdAtMs: number;
   updatedAtMs: number;
+  /** Unset means every default in TenantSettings. */
+  settings?: TenantSettings | undefined;
+}
+
+/**
+ * ScoreWeights weigh the terms of an agent's assignment score (docs/lifecycle.md, "Assignment"):
+ * response * exp(-response_decay * avgResponseTimeSec) + csat * csat/5 + idle * min(idleHours/24, 1).
+ * All zero means the defaults 0.4, 0.3, 0.3 and decay 0.5.
+ */
+export interface ScoreWeights {
+  response: number;
+  csat: number;
+  idle: number;
+  responseDecay: number;
+}
+
+/** BusinessHours are the weekly opening hours in a time zone. No windows means always open. */
+export interface BusinessHours {
+  /** IANA zone, e.g. Asia/Shanghai. Empty means UTC. */
+  timeZone: string;
+  windows: OpeningWindow[];
+}
+
+/** OpeningWindow is one open stretch of a weekday. */
+export interface OpeningWindow {
+  /** 0 = Sunday .. 6 = Saturday. */
+  weekday: number;
+  /** Minutes after local midnight, start inclusive, end exclusive (end <= 1440). */
+  startMinute: number;
+  endMinute: number;
+}
+
+/** RoutingRule sends a new conversation to a group when its first message matches. */
+export interface RoutingRule {
+  id: string;
+  groupId: string;
+  /** Case-insensitive keywords (any matches), or a regular expression (JavaScript syntax), or both. */
+  keywords: string[];
+  pattern: string;
+  priority: number;
+}
+
+/** PreChatField is one field of the widget's pre-chat form. */
+export interface PreChatField {
+  /** "name", "email", "group" are understood by routing; others are kept in the visitor context. */
+  key: string;
+  labelEn: string;
+  labelZh: string;
+  required: boolean;
+}
+
+/** WidgetSettings are what the widget shows. */
+export interface WidgetSettings {
+  title: string;
+  /** CSS colour, e.g. #2563eb. */
+  color: string;
+  /** "right" (default) or "left". */
+  position: string;
+  preChatEnabled: boolean;
+  preChatFields: PreChatField[];
+  welcomeMessage: string;
+  offlineMessage: string;
+  csatEnabled: boolean;
+}
+
+/** TenantSettings is a tenant's routing and lifecycle policy. Zero values mean the documented defaults. */
+export interface TenantSettings {
+  weights?: ScoreWeights | undefined;
+  businessHours?: BusinessHours | undefined;
+  rules: RoutingRule[];
+  /** The group for conversations no widget, form or rule sends elsewhere (default "general"). */
+  defaultGroupId: string;
+  /** An offered conversation not accepted in this many seconds goes to the next agent (default 30). */
+  acceptTimeoutS: number;
+  /** A conversation without messages for this long is closed (default 1800; 0 is the default, not "never"). */
+  idleCloseS: number;
+  /** The visitor is warned this many seconds before an idle close (default 120). */
+  idleWarningS: number;
+  /** A visitor message within this many seconds after a close reopens it (default 600). */
+  reopenWindowS: number;
+  /** Conversations per agent when neither the agent nor the group says (default 5). */
+  defaultMaxConcurrent: number;
+  widget?:
+    | WidgetSettings
+    | undefined;
+  /** Turn idle close and reopen off. */
+  idleCloseDisabled: boolean;
+  reopenDisabled: boolean;
+}
+
+/** Group is a department agents belong to; each has its own queue. */
+export interface Group {
+  id: string;
+  tenantId: string;
+  name: string;
+  skills: string[];
+  languages: string[];
+  /** Agents take conversations from the queue themselves instead of being offered them. */
+  manualPick: boolean;
+  /** Conversations per agent in this group when the agent has no own limit (0: the tenant default). */
+  maxConcurrentPerAgent: number;
+  businessHours?: BusinessHours | undefined;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/**
+ * CannedReply is a saved answer an agent inserts with its shortcut. Variables: {{visitor.name}},
+ * {{visitor.email}}, {{agent.name}}, {{conversation.id}}.
+ */
+export interface CannedReply {
+  id: string;
+  tenantId: string;
+  /** Empty: shared by the tenant. Otherwise the agent it belongs to. */
+  agentId: string;
+  /** Typed after "/" in the console, e.g. "hello". */
+  shortcut: string;
+  text: string;
+  createdAtMs: number;
+  updatedAtMs: number;
 }
 
 /** Agent is a person answering conversations. */
@@ -169,10 +301,13 @@ export interface Agent {
   email: string;
   displayName: string;
   role: AgentRole;
-  /** Maximum concurrent conversations. */
+  /** Maximum concurrent conversations (0: the group's or tenant's default). */
   maxConcurrent: number;
   createdAtMs: number;
   updatedAtMs: number;
+  groupIds: string[];
+  skills: string[];
+  languages: string[];
 }
 
 /** WidgetKey is the public key a web widget embeds to reach its tenant. */
@@ -271,14 +406,97 @@ export interface WatchResponse {
   entityId: string;
   op: ConfigOp;
   atMs: number;
-  value?: { $case: "tenant"; value: Tenant } | { $case: "agent"; value: Agent } | {
-    $case: "widgetKey";
-    value: WidgetKey;
-  } | undefined;
+  value?:
+    | { $case: "tenant"; value: Tenant }
+    | { $case: "agent"; value: Agent }
+    | { $case: "widgetKey"; value: WidgetKey }
+    | { $case: "group"; value: Group }
+    | { $case: "cannedReply"; value: CannedReply }
+    | undefined;
+}
+
+/** UpsertAgentRequest creates or updates an agent (found by tenant and email). */
+export interface UpsertAgentRequest {
+  agent?:
+    | Agent
+    | undefined;
+  /** Required for a new agent; empty keeps an existing agent's password. */
+  password: string;
+}
+
+/** UpsertAgentResponse carries the stored agent. */
+export interface UpsertAgentResponse {
+  agent?: Agent | undefined;
+}
+
+export interface ListGroupsRequest {
+  tenantId: string;
+}
+
+export interface ListGroupsResponse {
+  groups: Group[];
+}
+
+/** UpsertGroupRequest creates or replaces a group; an empty id gets a new one. */
+export interface UpsertGroupRequest {
+  group?: Group | undefined;
+}
+
+export interface UpsertGroupResponse {
+  group?: Group | undefined;
+}
+
+export interface DeleteGroupRequest {
+  tenantId: string;
+  groupId: string;
+}
+
+export interface DeleteGroupResponse {
+}
+
+export interface ListCannedRepliesRequest {
+  tenantId: string;
+  /** Also this agent's own replies. */
+  agentId: string;
+}
+
+export interface ListCannedRepliesResponse {
+  replies: CannedReply[];
+}
+
+/**
+ * UpsertCannedReplyRequest creates or replaces a reply; an empty id gets a new one. A shortcut is unique per
+ * owner (the tenant, or one agent).
+ */
+export interface UpsertCannedReplyRequest {
+  reply?: CannedReply | undefined;
+}
+
+export interface UpsertCannedReplyResponse {
+  reply?: CannedReply | undefined;
+}
+
+export interface DeleteCannedReplyRequest {
+  tenantId: string;
+  replyId: string;
+  /** When set, only a reply owned by this agent is deleted (agents may not delete shared replies). */
+  agentId: string;
+}
+
+export interface DeleteCannedReplyResponse {
+}
+
+export interface UpdateTenantSettingsRequest {
+  tenantId: string;
+  settings?: TenantSettings | undefined;
+}
+
+export interface UpdateTenantSettingsResponse {
+  tenant?: Tenant | undefined;
 }
 
 function createBaseTenant(): Tenant {
-  return { id: "", name: "", createdAtMs: 0, updatedAtMs: 0 };
+  return { id: "", name: "", createdAtMs: 0, updatedAtMs: 0, settings: undefined };
 }
 
 export const Tenant: MessageFns<Tenant> = {
@@ -294,6 +512,9 @@ export const Tenant: MessageFns<Tenant> = {
     }
     if (message.updatedAtMs !== 0) {
       writer.uint32(32).int64(message.updatedAtMs);
+    }
+    if (message.settings !== undefined) {
+      TenantSettings.encode(message.settings, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -343,6 +564,14 @@ export const Tenant: MessageFns<Tenant> = {
             message.updatedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.settings = TenantSettings.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -369,6 +598,7 @@ export const Tenant: MessageFns<Tenant> = {
         : isSet(object.updated_at_ms)
         ? globalThis.Number(object.updated_at_ms)
         : 0,
+      settings: isSet(object.settings) ? TenantSettings.fromJSON(object.settings) : undefined,
     };
   },
 
@@ -386,6 +616,9 @@ export const Tenant: MessageFns<Tenant> = {
     if (message.updatedAtMs !== 0) {
       obj.updatedAtMs = Math.round(message.updatedAtMs);
     }
+    if (message.settings !== undefined) {
+      obj.settings = TenantSettings.toJSON(message.settings);
+    }
     return obj;
   },
 
@@ -396,6 +629,1535 @@ export const Tenant: MessageFns<Tenant> = {
     const message = createBaseTenant();
     message.id = object.id ?? "";
     message.name = object.name ?? "";
+    message.createdAtMs = object.createdAtMs ?? 0;
+    message.updatedAtMs = object.updatedAtMs ?? 0;
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? TenantSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseScoreWeights(): ScoreWeights {
+  return { response: 0, csat: 0, idle: 0, responseDecay: 0 };
+}
+
+export const ScoreWeights: MessageFns<ScoreWeights> = {
+  encode(message: ScoreWeights, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.response !== 0) {
+      writer.uint32(9).double(message.response);
+    }
+    if (message.csat !== 0) {
+      writer.uint32(17).double(message.csat);
+    }
+    if (message.idle !== 0) {
+      writer.uint32(25).double(message.idle);
+    }
+    if (message.responseDecay !== 0) {
+      writer.uint32(33).double(message.responseDecay);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ScoreWeights {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseScoreWeights();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 9) {
+              break;
+            }
+
+            message.response = reader.double();
+            continue;
+          }
+          case 2: {
+            if (tag !== 17) {
+              break;
+            }
+
+            message.csat = reader.double();
+            continue;
+          }
+          case 3: {
+            if (tag !== 25) {
+              break;
+            }
+
+            message.idle = reader.double();
+            continue;
+          }
+          case 4: {
+            if (tag !== 33) {
+              break;
+            }
+
+            message.responseDecay = reader.double();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ScoreWeights {
+    return {
+      response: isSet(object.response) ? globalThis.Number(object.response) : 0,
+      csat: isSet(object.csat) ? globalThis.Number(object.csat) : 0,
+      idle: isSet(object.idle) ? globalThis.Number(object.idle) : 0,
+      responseDecay: isSet(object.responseDecay)
+        ? globalThis.Number(object.responseDecay)
+        : isSet(object.response_decay)
+        ? globalThis.Number(object.response_decay)
+        : 0,
+    };
+  },
+
+  toJSON(message: ScoreWeights): unknown {
+    const obj: any = {};
+    if (message.response !== 0) {
+      obj.response = floatToJson(message.response);
+    }
+    if (message.csat !== 0) {
+      obj.csat = floatToJson(message.csat);
+    }
+    if (message.idle !== 0) {
+      obj.idle = floatToJson(message.idle);
+    }
+    if (message.responseDecay !== 0) {
+      obj.responseDecay = floatToJson(message.responseDecay);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ScoreWeights>, I>>(base?: I): ScoreWeights {
+    return ScoreWeights.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ScoreWeights>, I>>(object: I): ScoreWeights {
+    const message = createBaseScoreWeights();
+    message.response = object.response ?? 0;
+    message.csat = object.csat ?? 0;
+    message.idle = object.idle ?? 0;
+    message.responseDecay = object.responseDecay ?? 0;
+    return message;
+  },
+};
+
+function createBaseBusinessHours(): BusinessHours {
+  return { timeZone: "", windows: [] };
+}
+
+export const BusinessHours: MessageFns<BusinessHours> = {
+  encode(message: BusinessHours, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.timeZone !== "") {
+      writer.uint32(10).string(message.timeZone);
+    }
+    for (const v of message.windows) {
+      OpeningWindow.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BusinessHours {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBusinessHours();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.timeZone = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.windows.push(OpeningWindow.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BusinessHours {
+    return {
+      timeZone: isSet(object.timeZone)
+        ? globalThis.String(object.timeZone)
+        : isSet(object.time_zone)
+        ? globalThis.String(object.time_zone)
+        : "",
+      windows: globalThis.Array.isArray(object?.windows)
+        ? object.windows.map((e: any) => OpeningWindow.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BusinessHours): unknown {
+    const obj: any = {};
+    if (message.timeZone !== "") {
+      obj.timeZone = message.timeZone;
+    }
+    if (message.windows?.length) {
+      obj.windows = message.windows.map((e) => OpeningWindow.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BusinessHours>, I>>(base?: I): BusinessHours {
+    return BusinessHours.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BusinessHours>, I>>(object: I): BusinessHours {
+    const message = createBaseBusinessHours();
+    message.timeZone = object.timeZone ?? "";
+    message.windows = object.windows?.map((e) => OpeningWindow.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseOpeningWindow(): OpeningWindow {
+  return { weekday: 0, startMinute: 0, endMinute: 0 };
+}
+
+export const OpeningWindow: MessageFns<OpeningWindow> = {
+  encode(message: OpeningWindow, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.weekday !== 0) {
+      writer.uint32(8).uint32(message.weekday);
+    }
+    if (message.startMinute !== 0) {
+      writer.uint32(16).uint32(message.startMinute);
+    }
+    if (message.endMinute !== 0) {
+      writer.uint32(24).uint32(message.endMinute);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpeningWindow {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpeningWindow();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.weekday = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.startMinute = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.endMinute = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpeningWindow {
+    return {
+      weekday: isSet(object.weekday) ? globalThis.Number(object.weekday) : 0,
+      startMinute: isSet(object.startMinute)
+        ? globalThis.Number(object.startMinute)
+        : isSet(object.start_minute)
+        ? globalThis.Number(object.start_minute)
+        : 0,
+      endMinute: isSet(object.endMinute)
+        ? globalThis.Number(object.endMinute)
+        : isSet(object.end_minute)
+        ? globalThis.Number(object.end_minute)
+        : 0,
+    };
+  },
+
+  toJSON(message: OpeningWindow): unknown {
+    const obj: any = {};
+    if (message.weekday !== 0) {
+      obj.weekday = Math.round(message.weekday);
+    }
+    if (message.startMinute !== 0) {
+      obj.startMinute = Math.round(message.startMinute);
+    }
+    if (message.endMinute !== 0) {
+      obj.endMinute = Math.round(message.endMinute);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpeningWindow>, I>>(base?: I): OpeningWindow {
+    return OpeningWindow.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpeningWindow>, I>>(object: I): OpeningWindow {
+    const message = createBaseOpeningWindow();
+    message.weekday = object.weekday ?? 0;
+    message.startMinute = object.startMinute ?? 0;
+    message.endMinute = object.endMinute ?? 0;
+    return message;
+  },
+};
+
+function createBaseRoutingRule(): RoutingRule {
+  return { id: "", groupId: "", keywords: [], pattern: "", priority: 0 };
+}
+
+export const RoutingRule: MessageFns<RoutingRule> = {
+  encode(message: RoutingRule, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.groupId !== "") {
+      writer.uint32(18).string(message.groupId);
+    }
+    for (const v of message.keywords) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.pattern !== "") {
+      writer.uint32(34).string(message.pattern);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(40).uint32(message.priority);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RoutingRule {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRoutingRule();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.keywords.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.pattern = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.priority = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RoutingRule {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+      keywords: globalThis.Array.isArray(object?.keywords) ? object.keywords.map((e: any) => globalThis.String(e)) : [],
+      pattern: isSet(object.pattern) ? globalThis.String(object.pattern) : "",
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+    };
+  },
+
+  toJSON(message: RoutingRule): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    if (message.keywords?.length) {
+      obj.keywords = message.keywords;
+    }
+    if (message.pattern !== "") {
+      obj.pattern = message.pattern;
+    }
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RoutingRule>, I>>(base?: I): RoutingRule {
+    return RoutingRule.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RoutingRule>, I>>(object: I): RoutingRule {
+    const message = createBaseRoutingRule();
+    message.id = object.id ?? "";
+    message.groupId = object.groupId ?? "";
+    message.keywords = object.keywords?.map((e) => e) || [];
+    message.pattern = object.pattern ?? "";
+    message.priority = object.priority ?? 0;
+    return message;
+  },
+};
+
+function createBasePreChatField(): PreChatField {
+  return { key: "", labelEn: "", labelZh: "", required: false };
+}
+
+export const PreChatField: MessageFns<PreChatField> = {
+  encode(message: PreChatField, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.labelEn !== "") {
+      writer.uint32(18).string(message.labelEn);
+    }
+    if (message.labelZh !== "") {
+      writer.uint32(26).string(message.labelZh);
+    }
+    if (message.required !== false) {
+      writer.uint32(32).bool(message.required);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PreChatField {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePreChatField();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.labelEn = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.labelZh = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.required = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PreChatField {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      labelEn: isSet(object.labelEn)
+        ? globalThis.String(object.labelEn)
+        : isSet(object.label_en)
+        ? globalThis.String(object.label_en)
+        : "",
+      labelZh: isSet(object.labelZh)
+        ? globalThis.String(object.labelZh)
+        : isSet(object.label_zh)
+        ? globalThis.String(object.label_zh)
+        : "",
+      required: isSet(object.required) ? globalThis.Boolean(object.required) : false,
+    };
+  },
+
+  toJSON(message: PreChatField): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.labelEn !== "") {
+      obj.labelEn = message.labelEn;
+    }
+    if (message.labelZh !== "") {
+      obj.labelZh = message.labelZh;
+    }
+    if (message.required !== false) {
+      obj.required = message.required;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PreChatField>, I>>(base?: I): PreChatField {
+    return PreChatField.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PreChatField>, I>>(object: I): PreChatField {
+    const message = createBasePreChatField();
+    message.key = object.key ?? "";
+    message.labelEn = object.labelEn ?? "";
+    message.labelZh = object.labelZh ?? "";
+    message.required = object.required ?? false;
+    return message;
+  },
+};
+
+function createBaseWidgetSettings(): WidgetSettings {
+  return {
+    title: "",
+    color: "",
+    position: "",
+    preChatEnabled: false,
+    preChatFields: [],
+    welcomeMessage: "",
+    offlineMessage: "",
+    csatEnabled: false,
+  };
+}
+
+export const WidgetSettings: MessageFns<WidgetSettings> = {
+  encode(message: WidgetSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.title !== "") {
+      writer.uint32(10).string(message.title);
+    }
+    if (message.color !== "") {
+      writer.uint32(18).string(message.color);
+    }
+    if (message.position !== "") {
+      writer.uint32(26).string(message.position);
+    }
+    if (message.preChatEnabled !== false) {
+      writer.uint32(32).bool(message.preChatEnabled);
+    }
+    for (const v of message.preChatFields) {
+      PreChatField.encode(v!, writer.uint32(42).fork()).join();
+    }
+    if (message.welcomeMessage !== "") {
+      writer.uint32(50).string(message.welcomeMessage);
+    }
+    if (message.offlineMessage !== "") {
+      writer.uint32(58).string(message.offlineMessage);
+    }
+    if (message.csatEnabled !== false) {
+      writer.uint32(64).bool(message.csatEnabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): WidgetSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseWidgetSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.color = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.position = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.preChatEnabled = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.preChatFields.push(PreChatField.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.welcomeMessage = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.offlineMessage = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.csatEnabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): WidgetSettings {
+    return {
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      color: isSet(object.color) ? globalThis.String(object.color) : "",
+      position: isSet(object.position) ? globalThis.String(object.position) : "",
+      preChatEnabled: isSet(object.preChatEnabled)
+        ? globalThis.Boolean(object.preChatEnabled)
+        : isSet(object.pre_chat_enabled)
+        ? globalThis.Boolean(object.pre_chat_enabled)
+        : false,
+      preChatFields: globalThis.Array.isArray(object?.preChatFields)
+        ? object.preChatFields.map((e: any) => PreChatField.fromJSON(e))
+        : globalThis.Array.isArray(object?.pre_chat_fields)
+        ? object.pre_chat_fields.map((e: any) => PreChatField.fromJSON(e))
+        : [],
+      welcomeMessage: isSet(object.welcomeMessage)
+        ? globalThis.String(object.welcomeMessage)
+        : isSet(object.welcome_message)
+        ? globalThis.String(object.welcome_message)
+        : "",
+      offlineMessage: isSet(object.offlineMessage)
+        ? globalThis.String(object.offlineMessage)
+        : isSet(object.offline_message)
+        ? globalThis.String(object.offline_message)
+        : "",
+      csatEnabled: isSet(object.csatEnabled)
+        ? globalThis.Boolean(object.csatEnabled)
+        : isSet(object.csat_enabled)
+        ? globalThis.Boolean(object.csat_enabled)
+        : false,
+    };
+  },
+
+  toJSON(message: WidgetSettings): unknown {
+    const obj: any = {};
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.color !== "") {
+      obj.color = message.color;
+    }
+    if (message.position !== "") {
+      obj.position = message.position;
+    }
+    if (message.preChatEnabled !== false) {
+      obj.preChatEnabled = message.preChatEnabled;
+    }
+    if (message.preChatFields?.length) {
+      obj.preChatFields = message.preChatFields.map((e) => PreChatField.toJSON(e));
+    }
+    if (message.welcomeMessage !== "") {
+      obj.welcomeMessage = message.welcomeMessage;
+    }
+    if (message.offlineMessage !== "") {
+      obj.offlineMessage = message.offlineMessage;
+    }
+    if (message.csatEnabled !== false) {
+      obj.csatEnabled = message.csatEnabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<WidgetSettings>, I>>(base?: I): WidgetSettings {
+    return WidgetSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<WidgetSettings>, I>>(object: I): WidgetSettings {
+    const message = createBaseWidgetSettings();
+    message.title = object.title ?? "";
+    message.color = object.color ?? "";
+    message.position = object.position ?? "";
+    message.preChatEnabled = object.preChatEnabled ?? false;
+    message.preChatFields = object.preChatFields?.map((e) => PreChatField.fromPartial(e)) || [];
+    message.welcomeMessage = object.welcomeMessage ?? "";
+    message.offlineMessage = object.offlineMessage ?? "";
+    message.csatEnabled = object.csatEnabled ?? false;
+    return message;
+  },
+};
+
+function createBaseTenantSettings(): TenantSettings {
+  return {
+    weights: undefined,
+    businessHours: undefined,
+    rules: [],
+    defaultGroupId: "",
+    acceptTimeoutS: 0,
+    idleCloseS: 0,
+    idleWarningS: 0,
+    reopenWindowS: 0,
+    defaultMaxConcurrent: 0,
+    widget: undefined,
+    idleCloseDisabled: false,
+    reopenDisabled: false,
+  };
+}
+
+export const TenantSettings: MessageFns<TenantSettings> = {
+  encode(message: TenantSettings, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.weights !== undefined) {
+      ScoreWeights.encode(message.weights, writer.uint32(10).fork()).join();
+    }
+    if (message.businessHours !== undefined) {
+      BusinessHours.encode(message.businessHours, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.rules) {
+      RoutingRule.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.defaultGroupId !== "") {
+      writer.uint32(34).string(message.defaultGroupId);
+    }
+    if (message.acceptTimeoutS !== 0) {
+      writer.uint32(40).uint32(message.acceptTimeoutS);
+    }
+    if (message.idleCloseS !== 0) {
+      writer.uint32(48).uint32(message.idleCloseS);
+    }
+    if (message.idleWarningS !== 0) {
+      writer.uint32(56).uint32(message.idleWarningS);
+    }
+    if (message.reopenWindowS !== 0) {
+      writer.uint32(64).uint32(message.reopenWindowS);
+    }
+    if (message.defaultMaxConcurrent !== 0) {
+      writer.uint32(72).uint32(message.defaultMaxConcurrent);
+    }
+    if (message.widget !== undefined) {
+      WidgetSettings.encode(message.widget, writer.uint32(82).fork()).join();
+    }
+    if (message.idleCloseDisabled !== false) {
+      writer.uint32(88).bool(message.idleCloseDisabled);
+    }
+    if (message.reopenDisabled !== false) {
+      writer.uint32(96).bool(message.reopenDisabled);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TenantSettings {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTenantSettings();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.weights = ScoreWeights.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.businessHours = BusinessHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.rules.push(RoutingRule.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.defaultGroupId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.acceptTimeoutS = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.idleCloseS = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.idleWarningS = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.reopenWindowS = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.defaultMaxConcurrent = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.widget = WidgetSettings.decode(reader, reader.uint32());
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.idleCloseDisabled = reader.bool();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.reopenDisabled = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TenantSettings {
+    return {
+      weights: isSet(object.weights) ? ScoreWeights.fromJSON(object.weights) : undefined,
+      businessHours: isSet(object.businessHours)
+        ? BusinessHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? BusinessHours.fromJSON(object.business_hours)
+        : undefined,
+      rules: globalThis.Array.isArray(object?.rules) ? object.rules.map((e: any) => RoutingRule.fromJSON(e)) : [],
+      defaultGroupId: isSet(object.defaultGroupId)
+        ? globalThis.String(object.defaultGroupId)
+        : isSet(object.default_group_id)
+        ? globalThis.String(object.default_group_id)
+        : "",
+      acceptTimeoutS: isSet(object.acceptTimeoutS)
+        ? globalThis.Number(object.acceptTimeoutS)
+        : isSet(object.accept_timeout_s)
+        ? globalThis.Number(object.accept_timeout_s)
+        : 0,
+      idleCloseS: isSet(object.idleCloseS)
+        ? globalThis.Number(object.idleCloseS)
+        : isSet(object.idle_close_s)
+        ? globalThis.Number(object.idle_close_s)
+        : 0,
+      idleWarningS: isSet(object.idleWarningS)
+        ? globalThis.Number(object.idleWarningS)
+        : isSet(object.idle_warning_s)
+        ? globalThis.Number(object.idle_warning_s)
+        : 0,
+      reopenWindowS: isSet(object.reopenWindowS)
+        ? globalThis.Number(object.reopenWindowS)
+        : isSet(object.reopen_window_s)
+        ? globalThis.Number(object.reopen_window_s)
+        : 0,
+      defaultMaxConcurrent: isSet(object.defaultMaxConcurrent)
+        ? globalThis.Number(object.defaultMaxConcurrent)
+        : isSet(object.default_max_concurrent)
+        ? globalThis.Number(object.default_max_concurrent)
+        : 0,
+      widget: isSet(object.widget) ? WidgetSettings.fromJSON(object.widget) : undefined,
+      idleCloseDisabled: isSet(object.idleCloseDisabled)
+        ? globalThis.Boolean(object.idleCloseDisabled)
+        : isSet(object.idle_close_disabled)
+        ? globalThis.Boolean(object.idle_close_disabled)
+        : false,
+      reopenDisabled: isSet(object.reopenDisabled)
+        ? globalThis.Boolean(object.reopenDisabled)
+        : isSet(object.reopen_disabled)
+        ? globalThis.Boolean(object.reopen_disabled)
+        : false,
+    };
+  },
+
+  toJSON(message: TenantSettings): unknown {
+    const obj: any = {};
+    if (message.weights !== undefined) {
+      obj.weights = ScoreWeights.toJSON(message.weights);
+    }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = BusinessHours.toJSON(message.businessHours);
+    }
+    if (message.rules?.length) {
+      obj.rules = message.rules.map((e) => RoutingRule.toJSON(e));
+    }
+    if (message.defaultGroupId !== "") {
+      obj.defaultGroupId = message.defaultGroupId;
+    }
+    if (message.acceptTimeoutS !== 0) {
+      obj.acceptTimeoutS = Math.round(message.acceptTimeoutS);
+    }
+    if (message.idleCloseS !== 0) {
+      obj.idleCloseS = Math.round(message.idleCloseS);
+    }
+    if (message.idleWarningS !== 0) {
+      obj.idleWarningS = Math.round(message.idleWarningS);
+    }
+    if (message.reopenWindowS !== 0) {
+      obj.reopenWindowS = Math.round(message.reopenWindowS);
+    }
+    if (message.defaultMaxConcurrent !== 0) {
+      obj.defaultMaxConcurrent = Math.round(message.defaultMaxConcurrent);
+    }
+    if (message.widget !== undefined) {
+      obj.widget = WidgetSettings.toJSON(message.widget);
+    }
+    if (message.idleCloseDisabled !== false) {
+      obj.idleCloseDisabled = message.idleCloseDisabled;
+    }
+    if (message.reopenDisabled !== false) {
+      obj.reopenDisabled = message.reopenDisabled;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TenantSettings>, I>>(base?: I): TenantSettings {
+    return TenantSettings.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TenantSettings>, I>>(object: I): TenantSettings {
+    const message = createBaseTenantSettings();
+    message.weights = (object.weights !== undefined && object.weights !== null)
+      ? ScoreWeights.fromPartial(object.weights)
+      : undefined;
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? BusinessHours.fromPartial(object.businessHours)
+      : undefined;
+    message.rules = object.rules?.map((e) => RoutingRule.fromPartial(e)) || [];
+    message.defaultGroupId = object.defaultGroupId ?? "";
+    message.acceptTimeoutS = object.acceptTimeoutS ?? 0;
+    message.idleCloseS = object.idleCloseS ?? 0;
+    message.idleWarningS = object.idleWarningS ?? 0;
+    message.reopenWindowS = object.reopenWindowS ?? 0;
+    message.defaultMaxConcurrent = object.defaultMaxConcurrent ?? 0;
+    message.widget = (object.widget !== undefined && object.widget !== null)
+      ? WidgetSettings.fromPartial(object.widget)
+      : undefined;
+    message.idleCloseDisabled = object.idleCloseDisabled ?? false;
+    message.reopenDisabled = object.reopenDisabled ?? false;
+    return message;
+  },
+};
+
+function createBaseGroup(): Group {
+  return {
+    id: "",
+    tenantId: "",
+    name: "",
+    skills: [],
+    languages: [],
+    manualPick: false,
+    maxConcurrentPerAgent: 0,
+    businessHours: undefined,
+    createdAtMs: 0,
+    updatedAtMs: 0,
+  };
+}
+
+export const Group: MessageFns<Group> = {
+  encode(message: Group, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.name !== "") {
+      writer.uint32(26).string(message.name);
+    }
+    for (const v of message.skills) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.languages) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.manualPick !== false) {
+      writer.uint32(48).bool(message.manualPick);
+    }
+    if (message.maxConcurrentPerAgent !== 0) {
+      writer.uint32(56).uint32(message.maxConcurrentPerAgent);
+    }
+    if (message.businessHours !== undefined) {
+      BusinessHours.encode(message.businessHours, writer.uint32(66).fork()).join();
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(72).int64(message.createdAtMs);
+    }
+    if (message.updatedAtMs !== 0) {
+      writer.uint32(80).int64(message.updatedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Group {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGroup();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.skills.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.languages.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.manualPick = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.maxConcurrentPerAgent = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.businessHours = BusinessHours.decode(reader, reader.uint32());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.updatedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Group {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      skills: globalThis.Array.isArray(object?.skills) ? object.skills.map((e: any) => globalThis.String(e)) : [],
+      languages: globalThis.Array.isArray(object?.languages)
+        ? object.languages.map((e: any) => globalThis.String(e))
+        : [],
+      manualPick: isSet(object.manualPick)
+        ? globalThis.Boolean(object.manualPick)
+        : isSet(object.manual_pick)
+        ? globalThis.Boolean(object.manual_pick)
+        : false,
+      maxConcurrentPerAgent: isSet(object.maxConcurrentPerAgent)
+        ? globalThis.Number(object.maxConcurrentPerAgent)
+        : isSet(object.max_concurrent_per_agent)
+        ? globalThis.Number(object.max_concurrent_per_agent)
+        : 0,
+      businessHours: isSet(object.businessHours)
+        ? BusinessHours.fromJSON(object.businessHours)
+        : isSet(object.business_hours)
+        ? BusinessHours.fromJSON(object.business_hours)
+        : undefined,
+      createdAtMs: isSet(object.createdAtMs)
+        ? globalThis.Number(object.createdAtMs)
+        : isSet(object.created_at_ms)
+        ? globalThis.Number(object.created_at_ms)
+        : 0,
+      updatedAtMs: isSet(object.updatedAtMs)
+        ? globalThis.Number(object.updatedAtMs)
+        : isSet(object.updated_at_ms)
+        ? globalThis.Number(object.updated_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: Group): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.skills?.length) {
+      obj.skills = message.skills;
+    }
+    if (message.languages?.length) {
+      obj.languages = message.languages;
+    }
+    if (message.manualPick !== false) {
+      obj.manualPick = message.manualPick;
+    }
+    if (message.maxConcurrentPerAgent !== 0) {
+      obj.maxConcurrentPerAgent = Math.round(message.maxConcurrentPerAgent);
+    }
+    if (message.businessHours !== undefined) {
+      obj.businessHours = BusinessHours.toJSON(message.businessHours);
+    }
+    if (message.createdAtMs !== 0) {
+      obj.createdAtMs = Math.round(message.createdAtMs);
+    }
+    if (message.updatedAtMs !== 0) {
+      obj.updatedAtMs = Math.round(message.updatedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Group>, I>>(base?: I): Group {
+    return Group.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Group>, I>>(object: I): Group {
+    const message = createBaseGroup();
+    message.id = object.id ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.name = object.name ?? "";
+    message.skills = object.skills?.map((e) => e) || [];
+    message.languages = object.languages?.map((e) => e) || [];
+    message.manualPick = object.manualPick ?? false;
+    message.maxConcurrentPerAgent = object.maxConcurrentPerAgent ?? 0;
+    message.businessHours = (object.businessHours !== undefined && object.businessHours !== null)
+      ? BusinessHours.fromPartial(object.businessHours)
+      : undefined;
+    message.createdAtMs = object.createdAtMs ?? 0;
+    message.updatedAtMs = object.updatedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseCannedReply(): CannedReply {
+  return { id: "", tenantId: "", agentId: "", shortcut: "", text: "", createdAtMs: 0, updatedAtMs: 0 };
+}
+
+export const CannedReply: MessageFns<CannedReply> = {
+  encode(message: CannedReply, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.tenantId !== "") {
+      writer.uint32(18).string(message.tenantId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(26).string(message.agentId);
+    }
+    if (message.shortcut !== "") {
+      writer.uint32(34).string(message.shortcut);
+    }
+    if (message.text !== "") {
+      writer.uint32(42).string(message.text);
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(48).int64(message.createdAtMs);
+    }
+    if (message.updatedAtMs !== 0) {
+      writer.uint32(56).int64(message.updatedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CannedReply {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCannedReply();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.shortcut = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.text = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.updatedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CannedReply {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      shortcut: isSet(object.shortcut) ? globalThis.String(object.shortcut) : "",
+      text: isSet(object.text) ? globalThis.String(object.text) : "",
+      createdAtMs: isSet(object.createdAtMs)
+        ? globalThis.Number(object.createdAtMs)
+        : isSet(object.created_at_ms)
+        ? globalThis.Number(object.created_at_ms)
+        : 0,
+      updatedAtMs: isSet(object.updatedAtMs)
+        ? globalThis.Number(object.updatedAtMs)
+        : isSet(object.updated_at_ms)
+        ? globalThis.Number(object.updated_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: CannedReply): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.shortcut !== "") {
+      obj.shortcut = message.shortcut;
+    }
+    if (message.text !== "") {
+      obj.text = message.text;
+    }
+    if (message.createdAtMs !== 0) {
+      obj.createdAtMs = Math.round(message.createdAtMs);
+    }
+    if (message.updatedAtMs !== 0) {
+      obj.updatedAtMs = Math.round(message.updatedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CannedReply>, I>>(base?: I): CannedReply {
+    return CannedReply.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CannedReply>, I>>(object: I): CannedReply {
+    const message = createBaseCannedReply();
+    message.id = object.id ?? "";
+    message.tenantId = object.tenantId ?? "";
+    message.agentId = object.agentId ?? "";
+    message.shortcut = object.shortcut ?? "";
+    message.text = object.text ?? "";
     message.createdAtMs = object.createdAtMs ?? 0;
     message.updatedAtMs = object.updatedAtMs ?? 0;
     return message;
@@ -412,6 +2174,9 @@ function createBaseAgent(): Agent {
     maxConcurrent: 0,
     createdAtMs: 0,
     updatedAtMs: 0,
+    groupIds: [],
+    skills: [],
+    languages: [],
   };
 }
 
@@ -440,6 +2205,15 @@ export const Agent: MessageFns<Agent> = {
     }
     if (message.updatedAtMs !== 0) {
       writer.uint32(64).int64(message.updatedAtMs);
+    }
+    for (const v of message.groupIds) {
+      writer.uint32(74).string(v!);
+    }
+    for (const v of message.skills) {
+      writer.uint32(82).string(v!);
+    }
+    for (const v of message.languages) {
+      writer.uint32(90).string(v!);
     }
     return writer;
   },
@@ -521,6 +2295,30 @@ export const Agent: MessageFns<Agent> = {
             message.updatedAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.groupIds.push(reader.string());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.skills.push(reader.string());
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.languages.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -563,6 +2361,17 @@ export const Agent: MessageFns<Agent> = {
         : isSet(object.updated_at_ms)
         ? globalThis.Number(object.updated_at_ms)
         : 0,
+      groupIds: globalThis.Array.isArray(object?.groupIds)
+        ? object.groupIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.group_ids)
+        ? object.group_ids.map((e: any) => globalThis.String(e))
+        : [],
+      skills: globalThis.Array.isArray(object?.skills)
+        ? object.skills.map((e: any) => globalThis.String(e))
+        : [],
+      languages: globalThis.Array.isArray(object?.languages)
+        ? object.languages.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -592,6 +2401,15 @@ export const Agent: MessageFns<Agent> = {
     if (message.updatedAtMs !== 0) {
       obj.updatedAtMs = Math.round(message.updatedAtMs);
     }
+    if (message.groupIds?.length) {
+      obj.groupIds = message.groupIds;
+    }
+    if (message.skills?.length) {
+      obj.skills = message.skills;
+    }
+    if (message.languages?.length) {
+      obj.languages = message.languages;
+    }
     return obj;
   },
 
@@ -608,6 +2426,9 @@ export const Agent: MessageFns<Agent> = {
     message.maxConcurrent = object.maxConcurrent ?? 0;
     message.createdAtMs = object.createdAtMs ?? 0;
     message.updatedAtMs = object.updatedAtMs ?? 0;
+    message.groupIds = object.groupIds?.map((e) => e) || [];
+    message.skills = object.skills?.map((e) => e) || [];
+    message.languages = object.languages?.map((e) => e) || [];
     return message;
   },
 };
@@ -1860,6 +3681,12 @@ export const WatchResponse: MessageFns<WatchResponse> = {
       case "widgetKey":
         WidgetKey.encode(message.value.value, writer.uint32(98).fork()).join();
         break;
+      case "group":
+        Group.encode(message.value.value, writer.uint32(106).fork()).join();
+        break;
+      case "cannedReply":
+        CannedReply.encode(message.value.value, writer.uint32(114).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1949,6 +3776,22 @@ export const WatchResponse: MessageFns<WatchResponse> = {
             message.value = { $case: "widgetKey", value: WidgetKey.decode(reader, reader.uint32()) };
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.value = { $case: "group", value: Group.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.value = { $case: "cannedReply", value: CannedReply.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1989,6 +3832,12 @@ export const WatchResponse: MessageFns<WatchResponse> = {
         ? { $case: "widgetKey", value: WidgetKey.fromJSON(object.widgetKey) }
         : isSet(object.widget_key)
         ? { $case: "widgetKey", value: WidgetKey.fromJSON(object.widget_key) }
+        : isSet(object.group)
+        ? { $case: "group", value: Group.fromJSON(object.group) }
+        : isSet(object.cannedReply)
+        ? { $case: "cannedReply", value: CannedReply.fromJSON(object.cannedReply) }
+        : isSet(object.canned_reply)
+        ? { $case: "cannedReply", value: CannedReply.fromJSON(object.canned_reply) }
         : undefined,
     };
   },
@@ -2019,6 +3868,10 @@ export const WatchResponse: MessageFns<WatchResponse> = {
       obj.agent = Agent.toJSON(message.value.value);
     } else if (message.value?.$case === "widgetKey") {
       obj.widgetKey = WidgetKey.toJSON(message.value.value);
+    } else if (message.value?.$case === "group") {
+      obj.group = Group.toJSON(message.value.value);
+    } else if (message.value?.$case === "cannedReply") {
+      obj.cannedReply = CannedReply.toJSON(message.value.value);
     }
     return obj;
   },
@@ -2053,7 +3906,1215 @@ export const WatchResponse: MessageFns<WatchResponse> = {
         }
         break;
       }
+      case "group": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "group", value: Group.fromPartial(object.value.value) };
+        }
+        break;
+      }
+      case "cannedReply": {
+        if (object.value?.value !== undefined && object.value?.value !== null) {
+          message.value = { $case: "cannedReply", value: CannedReply.fromPartial(object.value.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseUpsertAgentRequest(): UpsertAgentRequest {
+  return { agent: undefined, password: "" };
+}
+
+export const UpsertAgentRequest: MessageFns<UpsertAgentRequest> = {
+  encode(message: UpsertAgentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agent !== undefined) {
+      Agent.encode(message.agent, writer.uint32(10).fork()).join();
+    }
+    if (message.password !== "") {
+      writer.uint32(18).string(message.password);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertAgentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertAgentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agent = Agent.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.password = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertAgentRequest {
+    return {
+      agent: isSet(object.agent) ? Agent.fromJSON(object.agent) : undefined,
+      password: isSet(object.password) ? globalThis.String(object.password) : "",
+    };
+  },
+
+  toJSON(message: UpsertAgentRequest): unknown {
+    const obj: any = {};
+    if (message.agent !== undefined) {
+      obj.agent = Agent.toJSON(message.agent);
+    }
+    if (message.password !== "") {
+      obj.password = message.password;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertAgentRequest>, I>>(base?: I): UpsertAgentRequest {
+    return UpsertAgentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertAgentRequest>, I>>(object: I): UpsertAgentRequest {
+    const message = createBaseUpsertAgentRequest();
+    message.agent = (object.agent !== undefined && object.agent !== null) ? Agent.fromPartial(object.agent) : undefined;
+    message.password = object.password ?? "";
+    return message;
+  },
+};
+
+function createBaseUpsertAgentResponse(): UpsertAgentResponse {
+  return { agent: undefined };
+}
+
+export const UpsertAgentResponse: MessageFns<UpsertAgentResponse> = {
+  encode(message: UpsertAgentResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.agent !== undefined) {
+      Agent.encode(message.agent, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertAgentResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertAgentResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.agent = Agent.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertAgentResponse {
+    return { agent: isSet(object.agent) ? Agent.fromJSON(object.agent) : undefined };
+  },
+
+  toJSON(message: UpsertAgentResponse): unknown {
+    const obj: any = {};
+    if (message.agent !== undefined) {
+      obj.agent = Agent.toJSON(message.agent);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertAgentResponse>, I>>(base?: I): UpsertAgentResponse {
+    return UpsertAgentResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertAgentResponse>, I>>(object: I): UpsertAgentResponse {
+    const message = createBaseUpsertAgentResponse();
+    message.agent = (object.agent !== undefined && object.agent !== null) ? Agent.fromPartial(object.agent) : undefined;
+    return message;
+  },
+};
+
+function createBaseListGroupsRequest(): ListGroupsRequest {
+  return { tenantId: "" };
+}
+
+export const ListGroupsRequest: MessageFns<ListGroupsRequest> = {
+  encode(message: ListGroupsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGroupsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGroupsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGroupsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListGroupsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListGroupsRequest>, I>>(base?: I): ListGroupsRequest {
+    return ListGroupsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListGroupsRequest>, I>>(object: I): ListGroupsRequest {
+    const message = createBaseListGroupsRequest();
+    message.tenantId = object.tenantId ?? "";
+    return message;
+  },
+};
+
+function createBaseListGroupsResponse(): ListGroupsResponse {
+  return { groups: [] };
+}
+
+export const ListGroupsResponse: MessageFns<ListGroupsResponse> = {
+  encode(message: ListGroupsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.groups) {
+      Group.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListGroupsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListGroupsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.groups.push(Group.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListGroupsResponse {
+    return { groups: globalThis.Array.isArray(object?.groups) ? object.groups.map((e: any) => Group.fromJSON(e)) : [] };
+  },
+
+  toJSON(message: ListGroupsResponse): unknown {
+    const obj: any = {};
+    if (message.groups?.length) {
+      obj.groups = message.groups.map((e) => Group.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListGroupsResponse>, I>>(base?: I): ListGroupsResponse {
+    return ListGroupsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListGroupsResponse>, I>>(object: I): ListGroupsResponse {
+    const message = createBaseListGroupsResponse();
+    message.groups = object.groups?.map((e) => Group.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpsertGroupRequest(): UpsertGroupRequest {
+  return { group: undefined };
+}
+
+export const UpsertGroupRequest: MessageFns<UpsertGroupRequest> = {
+  encode(message: UpsertGroupRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== undefined) {
+      Group.encode(message.group, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertGroupRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertGroupRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = Group.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertGroupRequest {
+    return { group: isSet(object.group) ? Group.fromJSON(object.group) : undefined };
+  },
+
+  toJSON(message: UpsertGroupRequest): unknown {
+    const obj: any = {};
+    if (message.group !== undefined) {
+      obj.group = Group.toJSON(message.group);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertGroupRequest>, I>>(base?: I): UpsertGroupRequest {
+    return UpsertGroupRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertGroupRequest>, I>>(object: I): UpsertGroupRequest {
+    const message = createBaseUpsertGroupRequest();
+    message.group = (object.group !== undefined && object.group !== null) ? Group.fromPartial(object.group) : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertGroupResponse(): UpsertGroupResponse {
+  return { group: undefined };
+}
+
+export const UpsertGroupResponse: MessageFns<UpsertGroupResponse> = {
+  encode(message: UpsertGroupResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.group !== undefined) {
+      Group.encode(message.group, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertGroupResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertGroupResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.group = Group.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertGroupResponse {
+    return { group: isSet(object.group) ? Group.fromJSON(object.group) : undefined };
+  },
+
+  toJSON(message: UpsertGroupResponse): unknown {
+    const obj: any = {};
+    if (message.group !== undefined) {
+      obj.group = Group.toJSON(message.group);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertGroupResponse>, I>>(base?: I): UpsertGroupResponse {
+    return UpsertGroupResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertGroupResponse>, I>>(object: I): UpsertGroupResponse {
+    const message = createBaseUpsertGroupResponse();
+    message.group = (object.group !== undefined && object.group !== null) ? Group.fromPartial(object.group) : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteGroupRequest(): DeleteGroupRequest {
+  return { tenantId: "", groupId: "" };
+}
+
+export const DeleteGroupRequest: MessageFns<DeleteGroupRequest> = {
+  encode(message: DeleteGroupRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.groupId !== "") {
+      writer.uint32(18).string(message.groupId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteGroupRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteGroupRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteGroupRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteGroupRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteGroupRequest>, I>>(base?: I): DeleteGroupRequest {
+    return DeleteGroupRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteGroupRequest>, I>>(object: I): DeleteGroupRequest {
+    const message = createBaseDeleteGroupRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.groupId = object.groupId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteGroupResponse(): DeleteGroupResponse {
+  return {};
+}
+
+export const DeleteGroupResponse: MessageFns<DeleteGroupResponse> = {
+  encode(_: DeleteGroupResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteGroupResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteGroupResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteGroupResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteGroupResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteGroupResponse>, I>>(base?: I): DeleteGroupResponse {
+    return DeleteGroupResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteGroupResponse>, I>>(_: I): DeleteGroupResponse {
+    const message = createBaseDeleteGroupResponse();
+    return message;
+  },
+};
+
+function createBaseListCannedRepliesRequest(): ListCannedRepliesRequest {
+  return { tenantId: "", agentId: "" };
+}
+
+export const ListCannedRepliesRequest: MessageFns<ListCannedRepliesRequest> = {
+  encode(message: ListCannedRepliesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(18).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCannedRepliesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCannedRepliesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCannedRepliesRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListCannedRepliesRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCannedRepliesRequest>, I>>(base?: I): ListCannedRepliesRequest {
+    return ListCannedRepliesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCannedRepliesRequest>, I>>(object: I): ListCannedRepliesRequest {
+    const message = createBaseListCannedRepliesRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
+
+function createBaseListCannedRepliesResponse(): ListCannedRepliesResponse {
+  return { replies: [] };
+}
+
+export const ListCannedRepliesResponse: MessageFns<ListCannedRepliesResponse> = {
+  encode(message: ListCannedRepliesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.replies) {
+      CannedReply.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListCannedRepliesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListCannedRepliesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.replies.push(CannedReply.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListCannedRepliesResponse {
+    return {
+      replies: globalThis.Array.isArray(object?.replies) ? object.replies.map((e: any) => CannedReply.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListCannedRepliesResponse): unknown {
+    const obj: any = {};
+    if (message.replies?.length) {
+      obj.replies = message.replies.map((e) => CannedReply.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListCannedRepliesResponse>, I>>(base?: I): ListCannedRepliesResponse {
+    return ListCannedRepliesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListCannedRepliesResponse>, I>>(object: I): ListCannedRepliesResponse {
+    const message = createBaseListCannedRepliesResponse();
+    message.replies = object.replies?.map((e) => CannedReply.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseUpsertCannedReplyRequest(): UpsertCannedReplyRequest {
+  return { reply: undefined };
+}
+
+export const UpsertCannedReplyRequest: MessageFns<UpsertCannedReplyRequest> = {
+  encode(message: UpsertCannedReplyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reply !== undefined) {
+      CannedReply.encode(message.reply, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertCannedReplyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertCannedReplyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reply = CannedReply.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertCannedReplyRequest {
+    return { reply: isSet(object.reply) ? CannedReply.fromJSON(object.reply) : undefined };
+  },
+
+  toJSON(message: UpsertCannedReplyRequest): unknown {
+    const obj: any = {};
+    if (message.reply !== undefined) {
+      obj.reply = CannedReply.toJSON(message.reply);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertCannedReplyRequest>, I>>(base?: I): UpsertCannedReplyRequest {
+    return UpsertCannedReplyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertCannedReplyRequest>, I>>(object: I): UpsertCannedReplyRequest {
+    const message = createBaseUpsertCannedReplyRequest();
+    message.reply = (object.reply !== undefined && object.reply !== null)
+      ? CannedReply.fromPartial(object.reply)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpsertCannedReplyResponse(): UpsertCannedReplyResponse {
+  return { reply: undefined };
+}
+
+export const UpsertCannedReplyResponse: MessageFns<UpsertCannedReplyResponse> = {
+  encode(message: UpsertCannedReplyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reply !== undefined) {
+      CannedReply.encode(message.reply, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpsertCannedReplyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpsertCannedReplyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reply = CannedReply.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpsertCannedReplyResponse {
+    return { reply: isSet(object.reply) ? CannedReply.fromJSON(object.reply) : undefined };
+  },
+
+  toJSON(message: UpsertCannedReplyResponse): unknown {
+    const obj: any = {};
+    if (message.reply !== undefined) {
+      obj.reply = CannedReply.toJSON(message.reply);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpsertCannedReplyResponse>, I>>(base?: I): UpsertCannedReplyResponse {
+    return UpsertCannedReplyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpsertCannedReplyResponse>, I>>(object: I): UpsertCannedReplyResponse {
+    const message = createBaseUpsertCannedReplyResponse();
+    message.reply = (object.reply !== undefined && object.reply !== null)
+      ? CannedReply.fromPartial(object.reply)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseDeleteCannedReplyRequest(): DeleteCannedReplyRequest {
+  return { tenantId: "", replyId: "", agentId: "" };
+}
+
+export const DeleteCannedReplyRequest: MessageFns<DeleteCannedReplyRequest> = {
+  encode(message: DeleteCannedReplyRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.replyId !== "") {
+      writer.uint32(18).string(message.replyId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(26).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCannedReplyRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCannedReplyRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.replyId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DeleteCannedReplyRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      replyId: isSet(object.replyId)
+        ? globalThis.String(object.replyId)
+        : isSet(object.reply_id)
+        ? globalThis.String(object.reply_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: DeleteCannedReplyRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.replyId !== "") {
+      obj.replyId = message.replyId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCannedReplyRequest>, I>>(base?: I): DeleteCannedReplyRequest {
+    return DeleteCannedReplyRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCannedReplyRequest>, I>>(object: I): DeleteCannedReplyRequest {
+    const message = createBaseDeleteCannedReplyRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.replyId = object.replyId ?? "";
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
+
+function createBaseDeleteCannedReplyResponse(): DeleteCannedReplyResponse {
+  return {};
+}
+
+export const DeleteCannedReplyResponse: MessageFns<DeleteCannedReplyResponse> = {
+  encode(_: DeleteCannedReplyResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DeleteCannedReplyResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDeleteCannedReplyResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DeleteCannedReplyResponse {
+    return {};
+  },
+
+  toJSON(_: DeleteCannedReplyResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DeleteCannedReplyResponse>, I>>(base?: I): DeleteCannedReplyResponse {
+    return DeleteCannedReplyResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DeleteCannedReplyResponse>, I>>(_: I): DeleteCannedReplyResponse {
+    const message = createBaseDeleteCannedReplyResponse();
+    return message;
+  },
+};
+
+function createBaseUpdateTenantSettingsRequest(): UpdateTenantSettingsRequest {
+  return { tenantId: "", settings: undefined };
+}
+
+export const UpdateTenantSettingsRequest: MessageFns<UpdateTenantSettingsRequest> = {
+  encode(message: UpdateTenantSettingsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.settings !== undefined) {
+      TenantSettings.encode(message.settings, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTenantSettingsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTenantSettingsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.settings = TenantSettings.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTenantSettingsRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      settings: isSet(object.settings) ? TenantSettings.fromJSON(object.settings) : undefined,
+    };
+  },
+
+  toJSON(message: UpdateTenantSettingsRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.settings !== undefined) {
+      obj.settings = TenantSettings.toJSON(message.settings);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTenantSettingsRequest>, I>>(base?: I): UpdateTenantSettingsRequest {
+    return UpdateTenantSettingsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTenantSettingsRequest>, I>>(object: I): UpdateTenantSettingsRequest {
+    const message = createBaseUpdateTenantSettingsRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.settings = (object.settings !== undefined && object.settings !== null)
+      ? TenantSettings.fromPartial(object.settings)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpdateTenantSettingsResponse(): UpdateTenantSettingsResponse {
+  return { tenant: undefined };
+}
+
+export const UpdateTenantSettingsResponse: MessageFns<UpdateTenantSettingsResponse> = {
+  encode(message: UpdateTenantSettingsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenant !== undefined) {
+      Tenant.encode(message.tenant, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpdateTenantSettingsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpdateTenantSettingsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenant = Tenant.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpdateTenantSettingsResponse {
+    return { tenant: isSet(object.tenant) ? Tenant.fromJSON(object.tenant) : undefined };
+  },
+
+  toJSON(message: UpdateTenantSettingsResponse): unknown {
+    const obj: any = {};
+    if (message.tenant !== undefined) {
+      obj.tenant = Tenant.toJSON(message.tenant);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpdateTenantSettingsResponse>, I>>(base?: I): UpdateTenantSettingsResponse {
+    return UpdateTenantSettingsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpdateTenantSettingsResponse>, I>>(object: I): UpdateTenantSettingsResponse {
+    const message = createBaseUpdateTenantSettingsResponse();
+    message.tenant = (object.tenant !== undefined && object.tenant !== null)
+      ? Tenant.fromPartial(object.tenant)
+      : undefined;
     return message;
   },
 };
@@ -2142,6 +5203,94 @@ export const ConfigServiceService = {
     responseSerialize: (value: WatchResponse): Buffer => Buffer.from(WatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): WatchResponse => WatchResponse.decode(value),
   },
+  /** UpsertAgent creates an agent (password required) or updates one found by email. */
+  upsertAgent: {
+    path: "/switchboard.v1.ConfigService/UpsertAgent" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertAgentRequest): Buffer => Buffer.from(UpsertAgentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertAgentRequest => UpsertAgentRequest.decode(value),
+    responseSerialize: (value: UpsertAgentResponse): Buffer => Buffer.from(UpsertAgentResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertAgentResponse => UpsertAgentResponse.decode(value),
+  },
+  /** ListGroups returns a tenant's groups. */
+  listGroups: {
+    path: "/switchboard.v1.ConfigService/ListGroups" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListGroupsRequest): Buffer => Buffer.from(ListGroupsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListGroupsRequest => ListGroupsRequest.decode(value),
+    responseSerialize: (value: ListGroupsResponse): Buffer => Buffer.from(ListGroupsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListGroupsResponse => ListGroupsResponse.decode(value),
+  },
+  /** UpsertGroup creates or replaces a group. */
+  upsertGroup: {
+    path: "/switchboard.v1.ConfigService/UpsertGroup" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertGroupRequest): Buffer => Buffer.from(UpsertGroupRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertGroupRequest => UpsertGroupRequest.decode(value),
+    responseSerialize: (value: UpsertGroupResponse): Buffer => Buffer.from(UpsertGroupResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertGroupResponse => UpsertGroupResponse.decode(value),
+  },
+  /** DeleteGroup removes a group (agents keep their other groups). */
+  deleteGroup: {
+    path: "/switchboard.v1.ConfigService/DeleteGroup" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteGroupRequest): Buffer => Buffer.from(DeleteGroupRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteGroupRequest => DeleteGroupRequest.decode(value),
+    responseSerialize: (value: DeleteGroupResponse): Buffer => Buffer.from(DeleteGroupResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteGroupResponse => DeleteGroupResponse.decode(value),
+  },
+  /** ListCannedReplies returns the tenant's shared replies plus, when agent_id is set, that agent's own. */
+  listCannedReplies: {
+    path: "/switchboard.v1.ConfigService/ListCannedReplies" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListCannedRepliesRequest): Buffer =>
+      Buffer.from(ListCannedRepliesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListCannedRepliesRequest => ListCannedRepliesRequest.decode(value),
+    responseSerialize: (value: ListCannedRepliesResponse): Buffer =>
+      Buffer.from(ListCannedRepliesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListCannedRepliesResponse => ListCannedRepliesResponse.decode(value),
+  },
+  /** UpsertCannedReply creates or replaces a canned reply. */
+  upsertCannedReply: {
+    path: "/switchboard.v1.ConfigService/UpsertCannedReply" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpsertCannedReplyRequest): Buffer =>
+      Buffer.from(UpsertCannedReplyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpsertCannedReplyRequest => UpsertCannedReplyRequest.decode(value),
+    responseSerialize: (value: UpsertCannedReplyResponse): Buffer =>
+      Buffer.from(UpsertCannedReplyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpsertCannedReplyResponse => UpsertCannedReplyResponse.decode(value),
+  },
+  /** DeleteCannedReply removes a canned reply. */
+  deleteCannedReply: {
+    path: "/switchboard.v1.ConfigService/DeleteCannedReply" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteCannedReplyRequest): Buffer =>
+      Buffer.from(DeleteCannedReplyRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteCannedReplyRequest => DeleteCannedReplyRequest.decode(value),
+    responseSerialize: (value: DeleteCannedReplyResponse): Buffer =>
+      Buffer.from(DeleteCannedReplyResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteCannedReplyResponse => DeleteCannedReplyResponse.decode(value),
+  },
+  /** UpdateTenantSettings replaces a tenant's routing, lifecycle and widget settings. */
+  updateTenantSettings: {
+    path: "/switchboard.v1.ConfigService/UpdateTenantSettings" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UpdateTenantSettingsRequest): Buffer =>
+      Buffer.from(UpdateTenantSettingsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UpdateTenantSettingsRequest => UpdateTenantSettingsRequest.decode(value),
+    responseSerialize: (value: UpdateTenantSettingsResponse): Buffer =>
+      Buffer.from(UpdateTenantSettingsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UpdateTenantSettingsResponse => UpdateTenantSettingsResponse.decode(value),
+  },
 } as const;
 
 export interface ConfigServiceServer extends UntypedServiceImplementation {
@@ -2159,6 +5308,22 @@ export interface ConfigServiceServer extends UntypedServiceImplementation {
   listConversations: handleUnaryCall<ListConversationsRequest, ListConversationsResponse>;
   /** Watch streams configuration changes with revision > from_revision, then live changes. */
   watch: handleServerStreamingCall<WatchRequest, WatchResponse>;
+  /** UpsertAgent creates an agent (password required) or updates one found by email. */
+  upsertAgent: handleUnaryCall<UpsertAgentRequest, UpsertAgentResponse>;
+  /** ListGroups returns a tenant's groups. */
+  listGroups: handleUnaryCall<ListGroupsRequest, ListGroupsResponse>;
+  /** UpsertGroup creates or replaces a group. */
+  upsertGroup: handleUnaryCall<UpsertGroupRequest, UpsertGroupResponse>;
+  /** DeleteGroup removes a group (agents keep their other groups). */
+  deleteGroup: handleUnaryCall<DeleteGroupRequest, DeleteGroupResponse>;
+  /** ListCannedReplies returns the tenant's shared replies plus, when agent_id is set, that agent's own. */
+  listCannedReplies: handleUnaryCall<ListCannedRepliesRequest, ListCannedRepliesResponse>;
+  /** UpsertCannedReply creates or replaces a canned reply. */
+  upsertCannedReply: handleUnaryCall<UpsertCannedReplyRequest, UpsertCannedReplyResponse>;
+  /** DeleteCannedReply removes a canned reply. */
+  deleteCannedReply: handleUnaryCall<DeleteCannedReplyRequest, DeleteCannedReplyResponse>;
+  /** UpdateTenantSettings replaces a tenant's routing, lifecycle and widget settings. */
+  updateTenantSettings: handleUnaryCall<UpdateTenantSettingsRequest, UpdateTenantSettingsResponse>;
 }
 
 export interface ConfigServiceClient extends Client {
@@ -2265,6 +5430,134 @@ export interface ConfigServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<WatchResponse>;
+  /** UpsertAgent creates an agent (password required) or updates one found by email. */
+  upsertAgent(
+    request: UpsertAgentRequest,
+    callback: (error: ServiceError | null, response: UpsertAgentResponse) => void,
+  ): ClientUnaryCall;
+  upsertAgent(
+    request: UpsertAgentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertAgentResponse) => void,
+  ): ClientUnaryCall;
+  upsertAgent(
+    request: UpsertAgentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertAgentResponse) => void,
+  ): ClientUnaryCall;
+  /** ListGroups returns a tenant's groups. */
+  listGroups(
+    request: ListGroupsRequest,
+    callback: (error: ServiceError | null, response: ListGroupsResponse) => void,
+  ): ClientUnaryCall;
+  listGroups(
+    request: ListGroupsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListGroupsResponse) => void,
+  ): ClientUnaryCall;
+  listGroups(
+    request: ListGroupsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListGroupsResponse) => void,
+  ): ClientUnaryCall;
+  /** UpsertGroup creates or replaces a group. */
+  upsertGroup(
+    request: UpsertGroupRequest,
+    callback: (error: ServiceError | null, response: UpsertGroupResponse) => void,
+  ): ClientUnaryCall;
+  upsertGroup(
+    request: UpsertGroupRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertGroupResponse) => void,
+  ): ClientUnaryCall;
+  upsertGroup(
+    request: UpsertGroupRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertGroupResponse) => void,
+  ): ClientUnaryCall;
+  /** DeleteGroup removes a group (agents keep their other groups). */
+  deleteGroup(
+    request: DeleteGroupRequest,
+    callback: (error: ServiceError | null, response: DeleteGroupResponse) => void,
+  ): ClientUnaryCall;
+  deleteGroup(
+    request: DeleteGroupRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteGroupResponse) => void,
+  ): ClientUnaryCall;
+  deleteGroup(
+    request: DeleteGroupRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteGroupResponse) => void,
+  ): ClientUnaryCall;
+  /** ListCannedReplies returns the tenant's shared replies plus, when agent_id is set, that agent's own. */
+  listCannedReplies(
+    request: ListCannedRepliesRequest,
+    callback: (error: ServiceError | null, response: ListCannedRepliesResponse) => void,
+  ): ClientUnaryCall;
+  listCannedReplies(
+    request: ListCannedRepliesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListCannedRepliesResponse) => void,
+  ): ClientUnaryCall;
+  listCannedReplies(
+    request: ListCannedRepliesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListCannedRepliesResponse) => void,
+  ): ClientUnaryCall;
+  /** UpsertCannedReply creates or replaces a canned reply. */
+  upsertCannedReply(
+    request: UpsertCannedReplyRequest,
+    callback: (error: ServiceError | null, response: UpsertCannedReplyResponse) => void,
+  ): ClientUnaryCall;
+  upsertCannedReply(
+    request: UpsertCannedReplyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpsertCannedReplyResponse) => void,
+  ): ClientUnaryCall;
+  upsertCannedReply(
+    request: UpsertCannedReplyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpsertCannedReplyResponse) => void,
+  ): ClientUnaryCall;
+  /** DeleteCannedReply removes a canned reply. */
+  deleteCannedReply(
+    request: DeleteCannedReplyRequest,
+    callback: (error: ServiceError | null, response: DeleteCannedReplyResponse) => void,
+  ): ClientUnaryCall;
+  deleteCannedReply(
+    request: DeleteCannedReplyRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteCannedReplyResponse) => void,
+  ): ClientUnaryCall;
+  deleteCannedReply(
+    request: DeleteCannedReplyRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteCannedReplyResponse) => void,
+  ): ClientUnaryCall;
+  /** UpdateTenantSettings replaces a tenant's routing, lifecycle and widget settings. */
+  updateTenantSettings(
+    request: UpdateTenantSettingsRequest,
+    callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateTenantSettings(
+    request: UpdateTenantSettingsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  updateTenantSettings(
+    request: UpdateTenantSettingsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const ConfigServiceClient = makeGenericClientConstructor(
@@ -2275,6 +5568,10 @@ export const ConfigServiceClient = makeGenericClientConstructor(
   service: typeof ConfigServiceService;
   serviceName: string;
 };
+
+function floatToJson(value: number | null | undefined): number | string | null | undefined {
+  return typeof value === "number" && !globalThis.Number.isFinite(value) ? globalThis.String(value) : value;
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

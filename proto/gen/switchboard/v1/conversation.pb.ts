@@ -8,15 +8,26 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Channel, channelFromJSON, channelToJSON, Participant } from "./message.pb";
 
-/** ConversationState is the lifecycle state of one conversation. */
+/**
+ * ConversationState is the lifecycle state of one conversation. The state machine is documented in
+ * docs/lifecycle.md; session is its only writer.
+ */
 export enum ConversationState {
   CONVERSATION_STATE_UNSPECIFIED = 0,
-  /** CONVERSATION_STATE_WAITING - Opened by the visitor; no agent yet. */
+  /** CONVERSATION_STATE_WAITING - Opened by the visitor's first message; routing has not decided where it goes yet. */
   CONVERSATION_STATE_WAITING = 1,
-  /** CONVERSATION_STATE_CHATTING - An agent is assigned and the conversation is live. */
+  /** CONVERSATION_STATE_CHATTING - The assigned agent accepted it (or answered); the conversation is live. */
   CONVERSATION_STATE_CHATTING = 2,
-  /** CONVERSATION_STATE_CLOSED - Closed; no more messages are accepted. */
+  /** CONVERSATION_STATE_CLOSED - Closed; a visitor message within the reopen window reopens it, anything else is refused. */
   CONVERSATION_STATE_CLOSED = 3,
+  /** CONVERSATION_STATE_BOT - A bot answers; a handoff puts it in a group's queue. */
+  CONVERSATION_STATE_BOT = 4,
+  /** CONVERSATION_STATE_QUEUED - In group_id's queue, waiting for an agent. */
+  CONVERSATION_STATE_QUEUED = 5,
+  /** CONVERSATION_STATE_ASSIGNED - Offered to agent_id, who must accept (or answer) within the tenant's accept timeout. */
+  CONVERSATION_STATE_ASSIGNED = 6,
+  /** CONVERSATION_STATE_TRANSFERRING - agent_id asked to hand it over to transfer_to_agent_id or to group_id; agent_id keeps it meanwhile. */
+  CONVERSATION_STATE_TRANSFERRING = 7,
   UNRECOGNIZED = -1,
 }
 
@@ -34,6 +45,18 @@ export function conversationStateFromJSON(object: any): ConversationState {
     case 3:
     case "CONVERSATION_STATE_CLOSED":
       return ConversationState.CONVERSATION_STATE_CLOSED;
+    case 4:
+    case "CONVERSATION_STATE_BOT":
+      return ConversationState.CONVERSATION_STATE_BOT;
+    case 5:
+    case "CONVERSATION_STATE_QUEUED":
+      return ConversationState.CONVERSATION_STATE_QUEUED;
+    case 6:
+    case "CONVERSATION_STATE_ASSIGNED":
+      return ConversationState.CONVERSATION_STATE_ASSIGNED;
+    case 7:
+    case "CONVERSATION_STATE_TRANSFERRING":
+      return ConversationState.CONVERSATION_STATE_TRANSFERRING;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -51,18 +74,47 @@ export function conversationStateToJSON(object: ConversationState): string {
       return "CONVERSATION_STATE_CHATTING";
     case ConversationState.CONVERSATION_STATE_CLOSED:
       return "CONVERSATION_STATE_CLOSED";
+    case ConversationState.CONVERSATION_STATE_BOT:
+      return "CONVERSATION_STATE_BOT";
+    case ConversationState.CONVERSATION_STATE_QUEUED:
+      return "CONVERSATION_STATE_QUEUED";
+    case ConversationState.CONVERSATION_STATE_ASSIGNED:
+      return "CONVERSATION_STATE_ASSIGNED";
+    case ConversationState.CONVERSATION_STATE_TRANSFERRING:
+      return "CONVERSATION_STATE_TRANSFERRING";
     case ConversationState.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
 }
 
-/** ConversationEventType names a lifecycle transition. */
+/** ConversationEventType names a lifecycle transition (or a change to a conversation's record). */
 export enum ConversationEventType {
   CONVERSATION_EVENT_TYPE_UNSPECIFIED = 0,
+  /** CONVERSATION_EVENT_TYPE_OPENED - new -> waiting */
   CONVERSATION_EVENT_TYPE_OPENED = 1,
+  /** CONVERSATION_EVENT_TYPE_ASSIGNED - queued|transferring -> assigned: offered to an agent */
   CONVERSATION_EVENT_TYPE_ASSIGNED = 2,
+  /** CONVERSATION_EVENT_TYPE_CLOSED - any open state -> closed */
   CONVERSATION_EVENT_TYPE_CLOSED = 3,
+  /** CONVERSATION_EVENT_TYPE_BOT_STARTED - waiting -> bot */
+  CONVERSATION_EVENT_TYPE_BOT_STARTED = 4,
+  /** CONVERSATION_EVENT_TYPE_QUEUED - waiting|bot -> queued: routed to a group */
+  CONVERSATION_EVENT_TYPE_QUEUED = 5,
+  /** CONVERSATION_EVENT_TYPE_ACCEPTED - assigned -> chatting */
+  CONVERSATION_EVENT_TYPE_ACCEPTED = 6,
+  /** CONVERSATION_EVENT_TYPE_REQUEUED - assigned|transferring -> queued: accept timeout, the agent went offline, or a transfer found nobody */
+  CONVERSATION_EVENT_TYPE_REQUEUED = 7,
+  /** CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED - chatting -> transferring */
+  CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED = 8,
+  /** CONVERSATION_EVENT_TYPE_TAKEN_OVER - queued|assigned|chatting|transferring -> chatting with a supervisor */
+  CONVERSATION_EVENT_TYPE_TAKEN_OVER = 9,
+  /** CONVERSATION_EVENT_TYPE_REOPENED - closed -> queued: the visitor wrote again within the reopen window */
+  CONVERSATION_EVENT_TYPE_REOPENED = 10,
+  /** CONVERSATION_EVENT_TYPE_LABELED - labels changed (no state change) */
+  CONVERSATION_EVENT_TYPE_LABELED = 11,
+  /** CONVERSATION_EVENT_TYPE_RATED - the visitor rated a closed conversation (no state change) */
+  CONVERSATION_EVENT_TYPE_RATED = 12,
   UNRECOGNIZED = -1,
 }
 
@@ -80,6 +132,33 @@ export function conversationEventTypeFromJSON(object: any): ConversationEventTyp
     case 3:
     case "CONVERSATION_EVENT_TYPE_CLOSED":
       return ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED;
+    case 4:
+    case "CONVERSATION_EVENT_TYPE_BOT_STARTED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_BOT_STARTED;
+    case 5:
+    case "CONVERSATION_EVENT_TYPE_QUEUED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_QUEUED;
+    case 6:
+    case "CONVERSATION_EVENT_TYPE_ACCEPTED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_ACCEPTED;
+    case 7:
+    case "CONVERSATION_EVENT_TYPE_REQUEUED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_REQUEUED;
+    case 8:
+    case "CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED;
+    case 9:
+    case "CONVERSATION_EVENT_TYPE_TAKEN_OVER":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_TAKEN_OVER;
+    case 10:
+    case "CONVERSATION_EVENT_TYPE_REOPENED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_REOPENED;
+    case 11:
+    case "CONVERSATION_EVENT_TYPE_LABELED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_LABELED;
+    case 12:
+    case "CONVERSATION_EVENT_TYPE_RATED":
+      return ConversationEventType.CONVERSATION_EVENT_TYPE_RATED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -97,15 +176,64 @@ export function conversationEventTypeToJSON(object: ConversationEventType): stri
       return "CONVERSATION_EVENT_TYPE_ASSIGNED";
     case ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED:
       return "CONVERSATION_EVENT_TYPE_CLOSED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_BOT_STARTED:
+      return "CONVERSATION_EVENT_TYPE_BOT_STARTED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_QUEUED:
+      return "CONVERSATION_EVENT_TYPE_QUEUED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_ACCEPTED:
+      return "CONVERSATION_EVENT_TYPE_ACCEPTED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_REQUEUED:
+      return "CONVERSATION_EVENT_TYPE_REQUEUED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED:
+      return "CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_TAKEN_OVER:
+      return "CONVERSATION_EVENT_TYPE_TAKEN_OVER";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_REOPENED:
+      return "CONVERSATION_EVENT_TYPE_REOPENED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_LABELED:
+      return "CONVERSATION_EVENT_TYPE_LABELED";
+    case ConversationEventType.CONVERSATION_EVENT_TYPE_RATED:
+      return "CONVERSATION_EVENT_TYPE_RATED";
     case ConversationEventType.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
   }
 }
 
+/** VisitorContext is what the widget knows about the visitor when the conversation opens. */
+export interface VisitorContext {
+  pageUrl: string;
+  referrer: string;
+  userAgent: string;
+  /** BCP 47, e.g. zh-CN. */
+  language: string;
+  /** From the pre-chat form, when the tenant has one. */
+  name: string;
+  email: string;
+  /** The group the widget or the pre-chat form asked for. */
+  groupId: string;
+  /** Other pre-chat form fields. */
+  fields: { [key: string]: string };
+}
+
+export interface VisitorContext_FieldsEntry {
+  key: string;
+  value: string;
+}
+
+/** Csat is a visitor's rating of a closed conversation. */
+export interface Csat {
+  /** 1..5 */
+  score: number;
+  comment: string;
+  atMs: number;
+  /** The agent who was rated (the conversation's last agent). */
+  agentId: string;
+}
+
 /**
- * ConversationEvent is published on stream SB_EVENTS, subject
- * sb.v1.events.<tenant>.conversation.<opened|assigned|closed>, once per lifecycle transition.
+ * ConversationEvent is published on stream SB_EVENTS, subject sb.v1.events.<tenant>.conversation.<type>
+ * (see docs/events.md), once per lifecycle transition or record change.
  */
 export interface ConversationEvent {
   type: ConversationEventType;
@@ -128,6 +256,14 @@ export interface ConversationEvent {
   reason: string;
   /** Bumped by one on every transition of this conversation; lets consumers drop stale updates. */
   version: number;
+  /** The whole record after the change. */
+  conversation?:
+    | ConversationSummary
+    | undefined;
+  /** The state before the change. */
+  fromState: ConversationState;
+  /** OPENED only: the first 500 characters of the visitor's first message (for routing rules). */
+  firstMessagePreview: string;
 }
 
 /** ConversationSummary is a conversation as a participant sees it in a list. */
@@ -142,7 +278,466 @@ export interface ConversationSummary {
   updatedAtMs: number;
   channel: Channel;
   version: number;
+  /** The group whose queue it is (or was) in. */
+  groupId: string;
+  /** Higher is served first within a group; FIFO within a priority. */
+  priority: number;
+  labels: string[];
+  /** The agent who had it before the last transfer, takeover or requeue. */
+  previousAgentId: string;
+  /** TRANSFERRING to one agent: who. */
+  transferToAgentId: string;
+  /** When it last entered a queue. */
+  queuedAtMs: number;
+  /** When it was last offered to agent_id. */
+  assignedAtMs: number;
+  /** When agent_id accepted it. */
+  acceptedAtMs: number;
+  closedAtMs: number;
+  /** CLOSED: a visitor message before this time reopens the conversation. */
+  reopenUntilMs: number;
+  reopenCount: number;
+  visitorContext?: VisitorContext | undefined;
+  csat?:
+    | Csat
+    | undefined;
+  /** Agents whose offer timed out since it was last queued; routing offers it to someone else first. */
+  declinedAgentIds: string[];
+  agentDisplayName: string;
 }
+
+function createBaseVisitorContext(): VisitorContext {
+  return { pageUrl: "", referrer: "", userAgent: "", language: "", name: "", email: "", groupId: "", fields: {} };
+}
+
+export const VisitorContext: MessageFns<VisitorContext> = {
+  encode(message: VisitorContext, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageUrl !== "") {
+      writer.uint32(10).string(message.pageUrl);
+    }
+    if (message.referrer !== "") {
+      writer.uint32(18).string(message.referrer);
+    }
+    if (message.userAgent !== "") {
+      writer.uint32(26).string(message.userAgent);
+    }
+    if (message.language !== "") {
+      writer.uint32(34).string(message.language);
+    }
+    if (message.name !== "") {
+      writer.uint32(42).string(message.name);
+    }
+    if (message.email !== "") {
+      writer.uint32(50).string(message.email);
+    }
+    if (message.groupId !== "") {
+      writer.uint32(58).string(message.groupId);
+    }
+    globalThis.Object.entries(message.fields).forEach(([key, value]: [string, string]) => {
+      VisitorContext_FieldsEntry.encode({ key: key as any, value }, writer.uint32(66).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitorContext {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitorContext();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.pageUrl = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.referrer = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.userAgent = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.language = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.email = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            const entry8 = VisitorContext_FieldsEntry.decode(reader, reader.uint32());
+            if (entry8.value !== undefined) {
+              message.fields[entry8.key] = entry8.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VisitorContext {
+    return {
+      pageUrl: isSet(object.pageUrl)
+        ? globalThis.String(object.pageUrl)
+        : isSet(object.page_url)
+        ? globalThis.String(object.page_url)
+        : "",
+      referrer: isSet(object.referrer) ? globalThis.String(object.referrer) : "",
+      userAgent: isSet(object.userAgent)
+        ? globalThis.String(object.userAgent)
+        : isSet(object.user_agent)
+        ? globalThis.String(object.user_agent)
+        : "",
+      language: isSet(object.language) ? globalThis.String(object.language) : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      email: isSet(object.email) ? globalThis.String(object.email) : "",
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+      fields: isObject(object.fields)
+        ? (globalThis.Object.entries(object.fields) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: VisitorContext): unknown {
+    const obj: any = {};
+    if (message.pageUrl !== "") {
+      obj.pageUrl = message.pageUrl;
+    }
+    if (message.referrer !== "") {
+      obj.referrer = message.referrer;
+    }
+    if (message.userAgent !== "") {
+      obj.userAgent = message.userAgent;
+    }
+    if (message.language !== "") {
+      obj.language = message.language;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.email !== "") {
+      obj.email = message.email;
+    }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    if (message.fields) {
+      const entries = globalThis.Object.entries(message.fields) as [string, string][];
+      if (entries.length > 0) {
+        obj.fields = {};
+        entries.forEach(([k, v]) => {
+          obj.fields[k] = v;
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VisitorContext>, I>>(base?: I): VisitorContext {
+    return VisitorContext.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VisitorContext>, I>>(object: I): VisitorContext {
+    const message = createBaseVisitorContext();
+    message.pageUrl = object.pageUrl ?? "";
+    message.referrer = object.referrer ?? "";
+    message.userAgent = object.userAgent ?? "";
+    message.language = object.language ?? "";
+    message.name = object.name ?? "";
+    message.email = object.email ?? "";
+    message.groupId = object.groupId ?? "";
+    message.fields = (globalThis.Object.entries(object.fields ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseVisitorContext_FieldsEntry(): VisitorContext_FieldsEntry {
+  return { key: "", value: "" };
+}
+
+export const VisitorContext_FieldsEntry: MessageFns<VisitorContext_FieldsEntry> = {
+  encode(message: VisitorContext_FieldsEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitorContext_FieldsEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitorContext_FieldsEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VisitorContext_FieldsEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: VisitorContext_FieldsEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VisitorContext_FieldsEntry>, I>>(base?: I): VisitorContext_FieldsEntry {
+    return VisitorContext_FieldsEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VisitorContext_FieldsEntry>, I>>(object: I): VisitorContext_FieldsEntry {
+    const message = createBaseVisitorContext_FieldsEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseCsat(): Csat {
+  return { score: 0, comment: "", atMs: 0, agentId: "" };
+}
+
+export const Csat: MessageFns<Csat> = {
+  encode(message: Csat, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).uint32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(18).string(message.comment);
+    }
+    if (message.atMs !== 0) {
+      writer.uint32(24).int64(message.atMs);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(34).string(message.agentId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Csat {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCsat();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Csat {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+    };
+  },
+
+  toJSON(message: Csat): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Csat>, I>>(base?: I): Csat {
+    return Csat.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Csat>, I>>(object: I): Csat {
+    const message = createBaseCsat();
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
+    message.atMs = object.atMs ?? 0;
+    message.agentId = object.agentId ?? "";
+    return message;
+  },
+};
 
 function createBaseConversationEvent(): ConversationEvent {
   return {
@@ -158,6 +753,9 @@ function createBaseConversationEvent(): ConversationEvent {
     actor: undefined,
     reason: "",
     version: 0,
+    conversation: undefined,
+    fromState: 0,
+    firstMessagePreview: "",
   };
 }
 
@@ -198,6 +796,15 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     }
     if (message.version !== 0) {
       writer.uint32(96).uint64(message.version);
+    }
+    if (message.conversation !== undefined) {
+      ConversationSummary.encode(message.conversation, writer.uint32(106).fork()).join();
+    }
+    if (message.fromState !== 0) {
+      writer.uint32(112).int32(message.fromState);
+    }
+    if (message.firstMessagePreview !== "") {
+      writer.uint32(122).string(message.firstMessagePreview);
     }
     return writer;
   },
@@ -311,6 +918,30 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.conversation = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
+          case 14: {
+            if (tag !== 112) {
+              break;
+            }
+
+            message.fromState = reader.int32() as any;
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.firstMessagePreview = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -361,6 +992,17 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
       actor: isSet(object.actor) ? Participant.fromJSON(object.actor) : undefined,
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined,
+      fromState: isSet(object.fromState)
+        ? conversationStateFromJSON(object.fromState)
+        : isSet(object.from_state)
+        ? conversationStateFromJSON(object.from_state)
+        : 0,
+      firstMessagePreview: isSet(object.firstMessagePreview)
+        ? globalThis.String(object.firstMessagePreview)
+        : isSet(object.first_message_preview)
+        ? globalThis.String(object.first_message_preview)
+        : "",
     };
   },
 
@@ -402,6 +1044,15 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.conversation !== undefined) {
+      obj.conversation = ConversationSummary.toJSON(message.conversation);
+    }
+    if (message.fromState !== 0) {
+      obj.fromState = conversationStateToJSON(message.fromState);
+    }
+    if (message.firstMessagePreview !== "") {
+      obj.firstMessagePreview = message.firstMessagePreview;
+    }
     return obj;
   },
 
@@ -424,6 +1075,11 @@ export const ConversationEvent: MessageFns<ConversationEvent> = {
       : undefined;
     message.reason = object.reason ?? "";
     message.version = object.version ?? 0;
+    message.conversation = (object.conversation !== undefined && object.conversation !== null)
+      ? ConversationSummary.fromPartial(object.conversation)
+      : undefined;
+    message.fromState = object.fromState ?? 0;
+    message.firstMessagePreview = object.firstMessagePreview ?? "";
     return message;
   },
 };
@@ -440,6 +1096,21 @@ function createBaseConversationSummary(): ConversationSummary {
     updatedAtMs: 0,
     channel: 0,
     version: 0,
+    groupId: "",
+    priority: 0,
+    labels: [],
+    previousAgentId: "",
+    transferToAgentId: "",
+    queuedAtMs: 0,
+    assignedAtMs: 0,
+    acceptedAtMs: 0,
+    closedAtMs: 0,
+    reopenUntilMs: 0,
+    reopenCount: 0,
+    visitorContext: undefined,
+    csat: undefined,
+    declinedAgentIds: [],
+    agentDisplayName: "",
   };
 }
 
@@ -474,6 +1145,51 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     }
     if (message.version !== 0) {
       writer.uint32(80).uint64(message.version);
+    }
+    if (message.groupId !== "") {
+      writer.uint32(90).string(message.groupId);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(96).uint32(message.priority);
+    }
+    for (const v of message.labels) {
+      writer.uint32(106).string(v!);
+    }
+    if (message.previousAgentId !== "") {
+      writer.uint32(114).string(message.previousAgentId);
+    }
+    if (message.transferToAgentId !== "") {
+      writer.uint32(122).string(message.transferToAgentId);
+    }
+    if (message.queuedAtMs !== 0) {
+      writer.uint32(128).int64(message.queuedAtMs);
+    }
+    if (message.assignedAtMs !== 0) {
+      writer.uint32(136).int64(message.assignedAtMs);
+    }
+    if (message.acceptedAtMs !== 0) {
+      writer.uint32(144).int64(message.acceptedAtMs);
+    }
+    if (message.closedAtMs !== 0) {
+      writer.uint32(152).int64(message.closedAtMs);
+    }
+    if (message.reopenUntilMs !== 0) {
+      writer.uint32(160).int64(message.reopenUntilMs);
+    }
+    if (message.reopenCount !== 0) {
+      writer.uint32(168).uint32(message.reopenCount);
+    }
+    if (message.visitorContext !== undefined) {
+      VisitorContext.encode(message.visitorContext, writer.uint32(178).fork()).join();
+    }
+    if (message.csat !== undefined) {
+      Csat.encode(message.csat, writer.uint32(186).fork()).join();
+    }
+    for (const v of message.declinedAgentIds) {
+      writer.uint32(194).string(v!);
+    }
+    if (message.agentDisplayName !== "") {
+      writer.uint32(202).string(message.agentDisplayName);
     }
     return writer;
   },
@@ -571,6 +1287,126 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
             message.version = longToNumber(reader.uint64());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.priority = reader.uint32();
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.labels.push(reader.string());
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.previousAgentId = reader.string();
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.transferToAgentId = reader.string();
+            continue;
+          }
+          case 16: {
+            if (tag !== 128) {
+              break;
+            }
+
+            message.queuedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 17: {
+            if (tag !== 136) {
+              break;
+            }
+
+            message.assignedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 18: {
+            if (tag !== 144) {
+              break;
+            }
+
+            message.acceptedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.closedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 20: {
+            if (tag !== 160) {
+              break;
+            }
+
+            message.reopenUntilMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.reopenCount = reader.uint32();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.visitorContext = VisitorContext.decode(reader, reader.uint32());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.csat = Csat.decode(reader, reader.uint32());
+            continue;
+          }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.declinedAgentIds.push(reader.string());
+            continue;
+          }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.agentDisplayName = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -623,6 +1459,71 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
         : 0,
       channel: isSet(object.channel) ? channelFromJSON(object.channel) : 0,
       version: isSet(object.version) ? globalThis.Number(object.version) : 0,
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      labels: globalThis.Array.isArray(object?.labels)
+        ? object.labels.map((e: any) => globalThis.String(e))
+        : [],
+      previousAgentId: isSet(object.previousAgentId)
+        ? globalThis.String(object.previousAgentId)
+        : isSet(object.previous_agent_id)
+        ? globalThis.String(object.previous_agent_id)
+        : "",
+      transferToAgentId: isSet(object.transferToAgentId)
+        ? globalThis.String(object.transferToAgentId)
+        : isSet(object.transfer_to_agent_id)
+        ? globalThis.String(object.transfer_to_agent_id)
+        : "",
+      queuedAtMs: isSet(object.queuedAtMs)
+        ? globalThis.Number(object.queuedAtMs)
+        : isSet(object.queued_at_ms)
+        ? globalThis.Number(object.queued_at_ms)
+        : 0,
+      assignedAtMs: isSet(object.assignedAtMs)
+        ? globalThis.Number(object.assignedAtMs)
+        : isSet(object.assigned_at_ms)
+        ? globalThis.Number(object.assigned_at_ms)
+        : 0,
+      acceptedAtMs: isSet(object.acceptedAtMs)
+        ? globalThis.Number(object.acceptedAtMs)
+        : isSet(object.accepted_at_ms)
+        ? globalThis.Number(object.accepted_at_ms)
+        : 0,
+      closedAtMs: isSet(object.closedAtMs)
+        ? globalThis.Number(object.closedAtMs)
+        : isSet(object.closed_at_ms)
+        ? globalThis.Number(object.closed_at_ms)
+        : 0,
+      reopenUntilMs: isSet(object.reopenUntilMs)
+        ? globalThis.Number(object.reopenUntilMs)
+        : isSet(object.reopen_until_ms)
+        ? globalThis.Number(object.reopen_until_ms)
+        : 0,
+      reopenCount: isSet(object.reopenCount)
+        ? globalThis.Number(object.reopenCount)
+        : isSet(object.reopen_count)
+        ? globalThis.Number(object.reopen_count)
+        : 0,
+      visitorContext: isSet(object.visitorContext)
+        ? VisitorContext.fromJSON(object.visitorContext)
+        : isSet(object.visitor_context)
+        ? VisitorContext.fromJSON(object.visitor_context)
+        : undefined,
+      csat: isSet(object.csat) ? Csat.fromJSON(object.csat) : undefined,
+      declinedAgentIds: globalThis.Array.isArray(object?.declinedAgentIds)
+        ? object.declinedAgentIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.declined_agent_ids)
+        ? object.declined_agent_ids.map((e: any) => globalThis.String(e))
+        : [],
+      agentDisplayName: isSet(object.agentDisplayName)
+        ? globalThis.String(object.agentDisplayName)
+        : isSet(object.agent_display_name)
+        ? globalThis.String(object.agent_display_name)
+        : "",
     };
   },
 
@@ -658,6 +1559,51 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     if (message.version !== 0) {
       obj.version = Math.round(message.version);
     }
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.labels?.length) {
+      obj.labels = message.labels;
+    }
+    if (message.previousAgentId !== "") {
+      obj.previousAgentId = message.previousAgentId;
+    }
+    if (message.transferToAgentId !== "") {
+      obj.transferToAgentId = message.transferToAgentId;
+    }
+    if (message.queuedAtMs !== 0) {
+      obj.queuedAtMs = Math.round(message.queuedAtMs);
+    }
+    if (message.assignedAtMs !== 0) {
+      obj.assignedAtMs = Math.round(message.assignedAtMs);
+    }
+    if (message.acceptedAtMs !== 0) {
+      obj.acceptedAtMs = Math.round(message.acceptedAtMs);
+    }
+    if (message.closedAtMs !== 0) {
+      obj.closedAtMs = Math.round(message.closedAtMs);
+    }
+    if (message.reopenUntilMs !== 0) {
+      obj.reopenUntilMs = Math.round(message.reopenUntilMs);
+    }
+    if (message.reopenCount !== 0) {
+      obj.reopenCount = Math.round(message.reopenCount);
+    }
+    if (message.visitorContext !== undefined) {
+      obj.visitorContext = VisitorContext.toJSON(message.visitorContext);
+    }
+    if (message.csat !== undefined) {
+      obj.csat = Csat.toJSON(message.csat);
+    }
+    if (message.declinedAgentIds?.length) {
+      obj.declinedAgentIds = message.declinedAgentIds;
+    }
+    if (message.agentDisplayName !== "") {
+      obj.agentDisplayName = message.agentDisplayName;
+    }
     return obj;
   },
 
@@ -676,6 +1622,23 @@ export const ConversationSummary: MessageFns<ConversationSummary> = {
     message.updatedAtMs = object.updatedAtMs ?? 0;
     message.channel = object.channel ?? 0;
     message.version = object.version ?? 0;
+    message.groupId = object.groupId ?? "";
+    message.priority = object.priority ?? 0;
+    message.labels = object.labels?.map((e) => e) || [];
+    message.previousAgentId = object.previousAgentId ?? "";
+    message.transferToAgentId = object.transferToAgentId ?? "";
+    message.queuedAtMs = object.queuedAtMs ?? 0;
+    message.assignedAtMs = object.assignedAtMs ?? 0;
+    message.acceptedAtMs = object.acceptedAtMs ?? 0;
+    message.closedAtMs = object.closedAtMs ?? 0;
+    message.reopenUntilMs = object.reopenUntilMs ?? 0;
+    message.reopenCount = object.reopenCount ?? 0;
+    message.visitorContext = (object.visitorContext !== undefined && object.visitorContext !== null)
+      ? VisitorContext.fromPartial(object.visitorContext)
+      : undefined;
+    message.csat = (object.csat !== undefined && object.csat !== null) ? Csat.fromPartial(object.csat) : undefined;
+    message.declinedAgentIds = object.declinedAgentIds?.map((e) => e) || [];
+    message.agentDisplayName = object.agentDisplayName ?? "";
     return message;
   },
 };
@@ -702,6 +1665,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {

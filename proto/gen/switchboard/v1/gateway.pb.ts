@@ -9,6 +9,18 @@ import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { ConversationEvent, ConversationSummary } from "./conversation.pb";
 import { ErrorDetail } from "./errors.pb";
 import { ParticipantRole, participantRoleFromJSON, participantRoleToJSON, UnifiedMessage } from "./message.pb";
+import { ConversationSignal, QueueSnapshot } from "./routing.pb";
+import {
+  Accept,
+  AgentStatus,
+  agentStatusFromJSON,
+  agentStatusToJSON,
+  CloseConversation,
+  Rate,
+  SetLabels,
+  TakeOver,
+  Transfer,
+} from "./session.pb";
 
 /** ClientFrame is one frame from a client. */
 export interface ClientFrame {
@@ -18,7 +30,60 @@ export interface ClientFrame {
     | { $case: "ping"; value: Ping }
     | { $case: "fetch"; value: FetchMessages }
     | { $case: "markRead"; value: MarkRead }
+    | { $case: "typing"; value: TypingNotice }
+    | { $case: "command"; value: ConversationCommand }
+    | { $case: "setStatus"; value: SetStatus }
     | undefined;
+}
+
+/**
+ * TypingNotice says the participant is (or stopped) typing in a conversation. Send it at most every 2 s
+ * while typing; others see it for 6 s unless renewed.
+ */
+export interface TypingNotice {
+  conversationId: string;
+  typing: boolean;
+}
+
+/**
+ * ConversationCommand acts on a conversation. Answered by a CommandResult with the same request_id, or an
+ * ErrorDetail carrying it. Who may send which command is in docs/lifecycle.md.
+ */
+export interface ConversationCommand {
+  requestId: number;
+  conversationId: string;
+  command?:
+    | //
+    /** Agent: accept the conversation offered to you. */
+    { $case: "accept"; value: Accept }
+    | //
+    /** Agent (the current one) or supervisor. */
+    { $case: "transfer"; value: Transfer }
+    | //
+    /** Agent (the current one) or supervisor; a visitor may close their own conversation. */
+    { $case: "close"; value: CloseConversation }
+    | //
+    /** Supervisor. */
+    { $case: "takeOver"; value: TakeOver }
+    | //
+    /** Agent. */
+    { $case: "setLabels"; value: SetLabels }
+    | //
+    /** Visitor, after the conversation closed. */
+    { $case: "rate"; value: Rate }
+    | //
+    /** Agent: take a queued conversation (groups in manual-pick mode, or any queued one). */
+    { $case: "pick"; value: Pick }
+    | undefined;
+}
+
+/** Pick takes a queued conversation. */
+export interface Pick {
+}
+
+/** SetStatus is an agent choosing online or away. */
+export interface SetStatus {
+  status: AgentStatus;
 }
 
 /** Hello must be the first frame on a socket. */
@@ -78,6 +143,8 @@ export interface SendMessage {
   conversationId: string;
   text: string;
   clientSentAtMs: number;
+  /** Agents only: a private note, never delivered to the visitor. */
+  note: boolean;
 }
 
 /** Ping keeps the socket alive; the gateway answers with Pong. */
@@ -95,7 +162,22 @@ export interface ServerFrame {
     | { $case: "pong"; value: Pong }
     | { $case: "conversation"; value: ConversationUpdate }
     | { $case: "messages"; value: Messages }
+    | { $case: "signal"; value: ConversationSignal }
+    | { $case: "result"; value: CommandResult }
+    | { $case: "queue"; value: QueueSnapshot }
+    | { $case: "status"; value: StatusUpdate }
     | undefined;
+}
+
+/** CommandResult answers a ConversationCommand: the conversation after it. */
+export interface CommandResult {
+  requestId: number;
+  conversation?: ConversationSummary | undefined;
+}
+
+/** StatusUpdate tells an agent's sockets their status (after Welcome and after each change, from any tab). */
+export interface StatusUpdate {
+  status: AgentStatus;
 }
 
 /** Welcome answers a valid Hello. */
@@ -112,6 +194,10 @@ export interface Welcome {
   pingIntervalMs: number;
   /** The participant's read mark and unread count for each conversation in `conversations`. */
   readStates: ReadState[];
+  /** Agents: the status they chose last (ONLINE when never chosen). */
+  agentStatus: AgentStatus;
+  /** Agents: supervisor or admin (may take over, sees every conversation). */
+  supervisor: boolean;
 }
 
 /** ReadState is how far a participant has read one conversation. */
@@ -145,7 +231,10 @@ export interface Pong {
   nonce: number;
 }
 
-/** ConversationUpdate tells a participant that a conversation changed state (assigned, closed). */
+/**
+ * ConversationUpdate tells a participant that a conversation changed (any lifecycle event). Visitors get
+ * their own conversation's; agents get those of conversations they are in or are offered.
+ */
 export interface ConversationUpdate {
   event?: ConversationEvent | undefined;
 }
@@ -180,6 +269,15 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         break;
       case "markRead":
         MarkRead.encode(message.kind.value, writer.uint32(42).fork()).join();
+        break;
+      case "typing":
+        TypingNotice.encode(message.kind.value, writer.uint32(50).fork()).join();
+        break;
+      case "command":
+        ConversationCommand.encode(message.kind.value, writer.uint32(58).fork()).join();
+        break;
+      case "setStatus":
+        SetStatus.encode(message.kind.value, writer.uint32(66).fork()).join();
         break;
     }
     return writer;
@@ -238,6 +336,30 @@ export const ClientFrame: MessageFns<ClientFrame> = {
             message.kind = { $case: "markRead", value: MarkRead.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.kind = { $case: "typing", value: TypingNotice.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.kind = { $case: "command", value: ConversationCommand.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.kind = { $case: "setStatus", value: SetStatus.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -264,6 +386,14 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         ? { $case: "markRead", value: MarkRead.fromJSON(object.markRead) }
         : isSet(object.mark_read)
         ? { $case: "markRead", value: MarkRead.fromJSON(object.mark_read) }
+        : isSet(object.typing)
+        ? { $case: "typing", value: TypingNotice.fromJSON(object.typing) }
+        : isSet(object.command)
+        ? { $case: "command", value: ConversationCommand.fromJSON(object.command) }
+        : isSet(object.setStatus)
+        ? { $case: "setStatus", value: SetStatus.fromJSON(object.setStatus) }
+        : isSet(object.set_status)
+        ? { $case: "setStatus", value: SetStatus.fromJSON(object.set_status) }
         : undefined,
     };
   },
@@ -280,6 +410,12 @@ export const ClientFrame: MessageFns<ClientFrame> = {
       obj.fetch = FetchMessages.toJSON(message.kind.value);
     } else if (message.kind?.$case === "markRead") {
       obj.markRead = MarkRead.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "typing") {
+      obj.typing = TypingNotice.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "command") {
+      obj.command = ConversationCommand.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "setStatus") {
+      obj.setStatus = SetStatus.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -320,7 +456,483 @@ export const ClientFrame: MessageFns<ClientFrame> = {
         }
         break;
       }
+      case "typing": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "typing", value: TypingNotice.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "command": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "command", value: ConversationCommand.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "setStatus": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "setStatus", value: SetStatus.fromPartial(object.kind.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseTypingNotice(): TypingNotice {
+  return { conversationId: "", typing: false };
+}
+
+export const TypingNotice: MessageFns<TypingNotice> = {
+  encode(message: TypingNotice, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.conversationId !== "") {
+      writer.uint32(10).string(message.conversationId);
+    }
+    if (message.typing !== false) {
+      writer.uint32(16).bool(message.typing);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TypingNotice {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTypingNotice();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.typing = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TypingNotice {
+    return {
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      typing: isSet(object.typing) ? globalThis.Boolean(object.typing) : false,
+    };
+  },
+
+  toJSON(message: TypingNotice): unknown {
+    const obj: any = {};
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.typing !== false) {
+      obj.typing = message.typing;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TypingNotice>, I>>(base?: I): TypingNotice {
+    return TypingNotice.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TypingNotice>, I>>(object: I): TypingNotice {
+    const message = createBaseTypingNotice();
+    message.conversationId = object.conversationId ?? "";
+    message.typing = object.typing ?? false;
+    return message;
+  },
+};
+
+function createBaseConversationCommand(): ConversationCommand {
+  return { requestId: 0, conversationId: "", command: undefined };
+}
+
+export const ConversationCommand: MessageFns<ConversationCommand> = {
+  encode(message: ConversationCommand, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(18).string(message.conversationId);
+    }
+    switch (message.command?.$case) {
+      case "accept":
+        Accept.encode(message.command.value, writer.uint32(82).fork()).join();
+        break;
+      case "transfer":
+        Transfer.encode(message.command.value, writer.uint32(90).fork()).join();
+        break;
+      case "close":
+        CloseConversation.encode(message.command.value, writer.uint32(98).fork()).join();
+        break;
+      case "takeOver":
+        TakeOver.encode(message.command.value, writer.uint32(106).fork()).join();
+        break;
+      case "setLabels":
+        SetLabels.encode(message.command.value, writer.uint32(114).fork()).join();
+        break;
+      case "rate":
+        Rate.encode(message.command.value, writer.uint32(122).fork()).join();
+        break;
+      case "pick":
+        Pick.encode(message.command.value, writer.uint32(130).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConversationCommand {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConversationCommand();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.command = { $case: "accept", value: Accept.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.command = { $case: "transfer", value: Transfer.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.command = { $case: "close", value: CloseConversation.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.command = { $case: "takeOver", value: TakeOver.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.command = { $case: "setLabels", value: SetLabels.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.command = { $case: "rate", value: Rate.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.command = { $case: "pick", value: Pick.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ConversationCommand {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.Number(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.Number(object.request_id)
+        : 0,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      command: isSet(object.accept)
+        ? { $case: "accept", value: Accept.fromJSON(object.accept) }
+        : isSet(object.transfer)
+        ? { $case: "transfer", value: Transfer.fromJSON(object.transfer) }
+        : isSet(object.close)
+        ? { $case: "close", value: CloseConversation.fromJSON(object.close) }
+        : isSet(object.takeOver)
+        ? { $case: "takeOver", value: TakeOver.fromJSON(object.takeOver) }
+        : isSet(object.take_over)
+        ? { $case: "takeOver", value: TakeOver.fromJSON(object.take_over) }
+        : isSet(object.setLabels)
+        ? { $case: "setLabels", value: SetLabels.fromJSON(object.setLabels) }
+        : isSet(object.set_labels)
+        ? { $case: "setLabels", value: SetLabels.fromJSON(object.set_labels) }
+        : isSet(object.rate)
+        ? { $case: "rate", value: Rate.fromJSON(object.rate) }
+        : isSet(object.pick)
+        ? { $case: "pick", value: Pick.fromJSON(object.pick) }
+        : undefined,
+    };
+  },
+
+  toJSON(message: ConversationCommand): unknown {
+    const obj: any = {};
+    if (message.requestId !== 0) {
+      obj.requestId = Math.round(message.requestId);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.command?.$case === "accept") {
+      obj.accept = Accept.toJSON(message.command.value);
+    } else if (message.command?.$case === "transfer") {
+      obj.transfer = Transfer.toJSON(message.command.value);
+    } else if (message.command?.$case === "close") {
+      obj.close = CloseConversation.toJSON(message.command.value);
+    } else if (message.command?.$case === "takeOver") {
+      obj.takeOver = TakeOver.toJSON(message.command.value);
+    } else if (message.command?.$case === "setLabels") {
+      obj.setLabels = SetLabels.toJSON(message.command.value);
+    } else if (message.command?.$case === "rate") {
+      obj.rate = Rate.toJSON(message.command.value);
+    } else if (message.command?.$case === "pick") {
+      obj.pick = Pick.toJSON(message.command.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ConversationCommand>, I>>(base?: I): ConversationCommand {
+    return ConversationCommand.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ConversationCommand>, I>>(object: I): ConversationCommand {
+    const message = createBaseConversationCommand();
+    message.requestId = object.requestId ?? 0;
+    message.conversationId = object.conversationId ?? "";
+    switch (object.command?.$case) {
+      case "accept": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "accept", value: Accept.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "transfer": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "transfer", value: Transfer.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "close": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "close", value: CloseConversation.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "takeOver": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "takeOver", value: TakeOver.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "setLabels": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "setLabels", value: SetLabels.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "rate": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "rate", value: Rate.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "pick": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "pick", value: Pick.fromPartial(object.command.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBasePick(): Pick {
+  return {};
+}
+
+export const Pick: MessageFns<Pick> = {
+  encode(_: Pick, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Pick {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePick();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): Pick {
+    return {};
+  },
+
+  toJSON(_: Pick): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Pick>, I>>(base?: I): Pick {
+    return Pick.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Pick>, I>>(_: I): Pick {
+    const message = createBasePick();
+    return message;
+  },
+};
+
+function createBaseSetStatus(): SetStatus {
+  return { status: 0 };
+}
+
+export const SetStatus: MessageFns<SetStatus> = {
+  encode(message: SetStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).int32(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetStatus {
+    return { status: isSet(object.status) ? agentStatusFromJSON(object.status) : 0 };
+  },
+
+  toJSON(message: SetStatus): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = agentStatusToJSON(message.status);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetStatus>, I>>(base?: I): SetStatus {
+    return SetStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetStatus>, I>>(object: I): SetStatus {
+    const message = createBaseSetStatus();
+    message.status = object.status ?? 0;
     return message;
   },
 };
@@ -778,7 +1390,7 @@ export const MarkRead: MessageFns<MarkRead> = {
 };
 
 function createBaseSendMessage(): SendMessage {
-  return { clientMsgId: "", conversationId: "", text: "", clientSentAtMs: 0 };
+  return { clientMsgId: "", conversationId: "", text: "", clientSentAtMs: 0, note: false };
 }
 
 export const SendMessage: MessageFns<SendMessage> = {
@@ -794,6 +1406,9 @@ export const SendMessage: MessageFns<SendMessage> = {
     }
     if (message.clientSentAtMs !== 0) {
       writer.uint32(32).int64(message.clientSentAtMs);
+    }
+    if (message.note !== false) {
+      writer.uint32(40).bool(message.note);
     }
     return writer;
   },
@@ -843,6 +1458,14 @@ export const SendMessage: MessageFns<SendMessage> = {
             message.clientSentAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.note = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -873,6 +1496,7 @@ export const SendMessage: MessageFns<SendMessage> = {
         : isSet(object.client_sent_at_ms)
         ? globalThis.Number(object.client_sent_at_ms)
         : 0,
+      note: isSet(object.note) ? globalThis.Boolean(object.note) : false,
     };
   },
 
@@ -890,6 +1514,9 @@ export const SendMessage: MessageFns<SendMessage> = {
     if (message.clientSentAtMs !== 0) {
       obj.clientSentAtMs = Math.round(message.clientSentAtMs);
     }
+    if (message.note !== false) {
+      obj.note = message.note;
+    }
     return obj;
   },
 
@@ -902,6 +1529,7 @@ export const SendMessage: MessageFns<SendMessage> = {
     message.conversationId = object.conversationId ?? "";
     message.text = object.text ?? "";
     message.clientSentAtMs = object.clientSentAtMs ?? 0;
+    message.note = object.note ?? false;
     return message;
   },
 };
@@ -1001,6 +1629,18 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       case "messages":
         Messages.encode(message.kind.value, writer.uint32(58).fork()).join();
         break;
+      case "signal":
+        ConversationSignal.encode(message.kind.value, writer.uint32(66).fork()).join();
+        break;
+      case "result":
+        CommandResult.encode(message.kind.value, writer.uint32(74).fork()).join();
+        break;
+      case "queue":
+        QueueSnapshot.encode(message.kind.value, writer.uint32(82).fork()).join();
+        break;
+      case "status":
+        StatusUpdate.encode(message.kind.value, writer.uint32(90).fork()).join();
+        break;
     }
     return writer;
   },
@@ -1074,6 +1714,38 @@ export const ServerFrame: MessageFns<ServerFrame> = {
             message.kind = { $case: "messages", value: Messages.decode(reader, reader.uint32()) };
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.kind = { $case: "signal", value: ConversationSignal.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.kind = { $case: "result", value: CommandResult.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.kind = { $case: "queue", value: QueueSnapshot.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.kind = { $case: "status", value: StatusUpdate.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1102,6 +1774,14 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         ? { $case: "conversation", value: ConversationUpdate.fromJSON(object.conversation) }
         : isSet(object.messages)
         ? { $case: "messages", value: Messages.fromJSON(object.messages) }
+        : isSet(object.signal)
+        ? { $case: "signal", value: ConversationSignal.fromJSON(object.signal) }
+        : isSet(object.result)
+        ? { $case: "result", value: CommandResult.fromJSON(object.result) }
+        : isSet(object.queue)
+        ? { $case: "queue", value: QueueSnapshot.fromJSON(object.queue) }
+        : isSet(object.status)
+        ? { $case: "status", value: StatusUpdate.fromJSON(object.status) }
         : undefined,
     };
   },
@@ -1122,6 +1802,14 @@ export const ServerFrame: MessageFns<ServerFrame> = {
       obj.conversation = ConversationUpdate.toJSON(message.kind.value);
     } else if (message.kind?.$case === "messages") {
       obj.messages = Messages.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "signal") {
+      obj.signal = ConversationSignal.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "result") {
+      obj.result = CommandResult.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "queue") {
+      obj.queue = QueueSnapshot.toJSON(message.kind.value);
+    } else if (message.kind?.$case === "status") {
+      obj.status = StatusUpdate.toJSON(message.kind.value);
     }
     return obj;
   },
@@ -1174,7 +1862,189 @@ export const ServerFrame: MessageFns<ServerFrame> = {
         }
         break;
       }
+      case "signal": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "signal", value: ConversationSignal.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "result": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "result", value: CommandResult.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "queue": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "queue", value: QueueSnapshot.fromPartial(object.kind.value) };
+        }
+        break;
+      }
+      case "status": {
+        if (object.kind?.value !== undefined && object.kind?.value !== null) {
+          message.kind = { $case: "status", value: StatusUpdate.fromPartial(object.kind.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseCommandResult(): CommandResult {
+  return { requestId: 0, conversation: undefined };
+}
+
+export const CommandResult: MessageFns<CommandResult> = {
+  encode(message: CommandResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== 0) {
+      writer.uint32(8).uint64(message.requestId);
+    }
+    if (message.conversation !== undefined) {
+      ConversationSummary.encode(message.conversation, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CommandResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCommandResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.requestId = longToNumber(reader.uint64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.conversation = ConversationSummary.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CommandResult {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.Number(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.Number(object.request_id)
+        : 0,
+      conversation: isSet(object.conversation) ? ConversationSummary.fromJSON(object.conversation) : undefined,
+    };
+  },
+
+  toJSON(message: CommandResult): unknown {
+    const obj: any = {};
+    if (message.requestId !== 0) {
+      obj.requestId = Math.round(message.requestId);
+    }
+    if (message.conversation !== undefined) {
+      obj.conversation = ConversationSummary.toJSON(message.conversation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CommandResult>, I>>(base?: I): CommandResult {
+    return CommandResult.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CommandResult>, I>>(object: I): CommandResult {
+    const message = createBaseCommandResult();
+    message.requestId = object.requestId ?? 0;
+    message.conversation = (object.conversation !== undefined && object.conversation !== null)
+      ? ConversationSummary.fromPartial(object.conversation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseStatusUpdate(): StatusUpdate {
+  return { status: 0 };
+}
+
+export const StatusUpdate: MessageFns<StatusUpdate> = {
+  encode(message: StatusUpdate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).int32(message.status);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StatusUpdate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStatusUpdate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): StatusUpdate {
+    return { status: isSet(object.status) ? agentStatusFromJSON(object.status) : 0 };
+  },
+
+  toJSON(message: StatusUpdate): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = agentStatusToJSON(message.status);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StatusUpdate>, I>>(base?: I): StatusUpdate {
+    return StatusUpdate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StatusUpdate>, I>>(object: I): StatusUpdate {
+    const message = createBaseStatusUpdate();
+    message.status = object.status ?? 0;
     return message;
   },
 };
@@ -1189,6 +2059,8 @@ function createBaseWelcome(): Welcome {
     maxFrameBytes: 0,
     pingIntervalMs: 0,
     readStates: [],
+    agentStatus: 0,
+    supervisor: false,
   };
 }
 
@@ -1217,6 +2089,12 @@ export const Welcome: MessageFns<Welcome> = {
     }
     for (const v of message.readStates) {
       ReadState.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.agentStatus !== 0) {
+      writer.uint32(72).int32(message.agentStatus);
+    }
+    if (message.supervisor !== false) {
+      writer.uint32(80).bool(message.supervisor);
     }
     return writer;
   },
@@ -1298,6 +2176,22 @@ export const Welcome: MessageFns<Welcome> = {
             message.readStates.push(ReadState.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.agentStatus = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.supervisor = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1346,6 +2240,12 @@ export const Welcome: MessageFns<Welcome> = {
         : globalThis.Array.isArray(object?.read_states)
         ? object.read_states.map((e: any) => ReadState.fromJSON(e))
         : [],
+      agentStatus: isSet(object.agentStatus)
+        ? agentStatusFromJSON(object.agentStatus)
+        : isSet(object.agent_status)
+        ? agentStatusFromJSON(object.agent_status)
+        : 0,
+      supervisor: isSet(object.supervisor) ? globalThis.Boolean(object.supervisor) : false,
     };
   },
 
@@ -1375,6 +2275,12 @@ export const Welcome: MessageFns<Welcome> = {
     if (message.readStates?.length) {
       obj.readStates = message.readStates.map((e) => ReadState.toJSON(e));
     }
+    if (message.agentStatus !== 0) {
+      obj.agentStatus = agentStatusToJSON(message.agentStatus);
+    }
+    if (message.supervisor !== false) {
+      obj.supervisor = message.supervisor;
+    }
     return obj;
   },
 
@@ -1391,6 +2297,8 @@ export const Welcome: MessageFns<Welcome> = {
     message.maxFrameBytes = object.maxFrameBytes ?? 0;
     message.pingIntervalMs = object.pingIntervalMs ?? 0;
     message.readStates = object.readStates?.map((e) => ReadState.fromPartial(e)) || [];
+    message.agentStatus = object.agentStatus ?? 0;
+    message.supervisor = object.supervisor ?? false;
     return message;
   },
 };

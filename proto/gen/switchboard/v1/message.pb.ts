@@ -145,6 +145,10 @@ export function channelToJSON(object: Channel): string {
 export enum MessageKind {
   MESSAGE_KIND_UNSPECIFIED = 0,
   MESSAGE_KIND_TEXT = 1,
+  /** MESSAGE_KIND_NOTE - A private note between agents: stored in the conversation's order, never shown to the visitor. */
+  MESSAGE_KIND_NOTE = 2,
+  /** MESSAGE_KIND_REDACTED - What a visitor receives in place of a note: same seq, no sender, no text, so the order stays gap-free. */
+  MESSAGE_KIND_REDACTED = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -156,6 +160,12 @@ export function messageKindFromJSON(object: any): MessageKind {
     case 1:
     case "MESSAGE_KIND_TEXT":
       return MessageKind.MESSAGE_KIND_TEXT;
+    case 2:
+    case "MESSAGE_KIND_NOTE":
+      return MessageKind.MESSAGE_KIND_NOTE;
+    case 3:
+    case "MESSAGE_KIND_REDACTED":
+      return MessageKind.MESSAGE_KIND_REDACTED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -169,6 +179,10 @@ export function messageKindToJSON(object: MessageKind): string {
       return "MESSAGE_KIND_UNSPECIFIED";
     case MessageKind.MESSAGE_KIND_TEXT:
       return "MESSAGE_KIND_TEXT";
+    case MessageKind.MESSAGE_KIND_NOTE:
+      return "MESSAGE_KIND_NOTE";
+    case MessageKind.MESSAGE_KIND_REDACTED:
+      return "MESSAGE_KIND_REDACTED";
     case MessageKind.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

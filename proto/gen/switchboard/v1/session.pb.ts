@@ -15,6 +15,55 @@ import {
 import { ErrorDetail } from "./errors.pb";
 import { Participant, UnifiedMessage } from "./message.pb";
 
+/** AgentStatus is what an agent chose in the console; presence is this combined with live sockets. */
+export enum AgentStatus {
+  AGENT_STATUS_UNSPECIFIED = 0,
+  /** AGENT_STATUS_ONLINE - Takes new conversations. */
+  AGENT_STATUS_ONLINE = 1,
+  /** AGENT_STATUS_AWAY - Connected but takes no new conversations. */
+  AGENT_STATUS_AWAY = 2,
+  /** AGENT_STATUS_OFFLINE - Shown to others when no console socket is open (never chosen explicitly). */
+  AGENT_STATUS_OFFLINE = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function agentStatusFromJSON(object: any): AgentStatus {
+  switch (object) {
+    case 0:
+    case "AGENT_STATUS_UNSPECIFIED":
+      return AgentStatus.AGENT_STATUS_UNSPECIFIED;
+    case 1:
+    case "AGENT_STATUS_ONLINE":
+      return AgentStatus.AGENT_STATUS_ONLINE;
+    case 2:
+    case "AGENT_STATUS_AWAY":
+      return AgentStatus.AGENT_STATUS_AWAY;
+    case 3:
+    case "AGENT_STATUS_OFFLINE":
+      return AgentStatus.AGENT_STATUS_OFFLINE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AgentStatus.UNRECOGNIZED;
+  }
+}
+
+export function agentStatusToJSON(object: AgentStatus): string {
+  switch (object) {
+    case AgentStatus.AGENT_STATUS_UNSPECIFIED:
+      return "AGENT_STATUS_UNSPECIFIED";
+    case AgentStatus.AGENT_STATUS_ONLINE:
+      return "AGENT_STATUS_ONLINE";
+    case AgentStatus.AGENT_STATUS_AWAY:
+      return "AGENT_STATUS_AWAY";
+    case AgentStatus.AGENT_STATUS_OFFLINE:
+      return "AGENT_STATUS_OFFLINE";
+    case AgentStatus.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** AppendRequest asks the owner of a conversation's partition to sequence and store one message. */
 export interface AppendRequest {
   message?: UnifiedMessage | undefined;
@@ -36,24 +85,91 @@ export interface AppendResponse {
   result?: { $case: "ack"; value: AppendAck } | { $case: "error"; value: ErrorDetail } | undefined;
 }
 
-/** AssignAgent moves a waiting conversation to an agent. */
+/** AssignAgent offers a queued (or transferring) conversation to an agent: -> ASSIGNED. */
 export interface AssignAgent {
   agentId: string;
   agentDisplayName: string;
+  /** Manual pick: the agent took it from the queue themselves, so it is accepted at once (-> CHATTING). */
+  accepted: boolean;
 }
 
 /** CloseConversation closes a conversation. */
 export interface CloseConversation {
   reason: string;
+  /** A visitor message within this many ms after closing reopens the conversation (0: never). */
+  reopenWindowMs: number;
+}
+
+/** Enqueue routes a waiting (or bot) conversation to a group's queue: -> QUEUED. */
+export interface Enqueue {
+  groupId: string;
+  priority: number;
+  /** Why this group: "widget", "pre_chat", "rule:<id>", "default", "bot_handoff". */
+  reason: string;
+}
+
+/** StartBot hands a waiting conversation to the bot: -> BOT. */
+export interface StartBot {
+}
+
+/** Accept: the offered agent takes the conversation: ASSIGNED -> CHATTING. */
+export interface Accept {
+}
+
+/** Requeue takes an offer back: ASSIGNED|TRANSFERRING -> QUEUED. */
+export interface Requeue {
+  /** Only if the conversation is still offered to this agent (guards against a stale timer). */
+  expectedAgentId: string;
+  /** "accept_timeout", "agent_offline", "transfer_unavailable". */
+  reason: string;
+}
+
+/** Transfer: the current agent hands the conversation to another agent or group: CHATTING -> TRANSFERRING. */
+export interface Transfer {
+  /** Exactly one of to_agent_id and to_group_id. */
+  toAgentId: string;
+  toGroupId: string;
+  /** Stored as a private note in the conversation, never shown to the visitor. */
+  note: string;
+}
+
+/** TakeOver: a supervisor takes the conversation for themselves: -> CHATTING. */
+export interface TakeOver {
+}
+
+/** SetLabels replaces the conversation's labels. */
+export interface SetLabels {
+  labels: string[];
+}
+
+/** Rate: the visitor rates a closed conversation, once. */
+export interface Rate {
+  score: number;
+  comment: string;
 }
 
 /** SessionCommandRequest is a lifecycle command for a conversation's partition owner. */
 export interface SessionCommandRequest {
   tenantId: string;
   conversationId: string;
-  /** Who sends the command. */
-  actor?: Participant | undefined;
-  command?: { $case: "assign"; value: AssignAgent } | { $case: "close"; value: CloseConversation } | undefined;
+  /** Who sends the command (routing sends it as SYSTEM). */
+  actor?:
+    | Participant
+    | undefined;
+  /** The actor is a supervisor or admin (set by the gateway from the agent's token). */
+  actorIsSupervisor: boolean;
+  command?:
+    | { $case: "assign"; value: AssignAgent }
+    | { $case: "close"; value: CloseConversation }
+    | { $case: "enqueue"; value: Enqueue }
+    | { $case: "startBot"; value: StartBot }
+    | { $case: "accept"; value: Accept }
+    | { $case: "requeue"; value: Requeue }
+    | { $case: "transfer"; value: Transfer }
+    | { $case: "takeOver"; value: TakeOver }
+    | { $case: "setLabels"; value: SetLabels }
+    | { $case: "rate"; value: Rate }
+    | undefined;
 }
 
 /** SessionCommandResponse is the reply to SessionCommandRequest. */
@@ -72,6 +188,14 @@ export interface AgentPresence {
   /** How many console sockets the agent has on the sending gateway. */
   sockets: number;
   gatewayId: string;
+  atMs: number;
+}
+
+/** AgentStatusRecord is the value of key <tenant>.<agent> in KV bucket SB_AGENT_STATUS. */
+export interface AgentStatusRecord {
+  tenantId: string;
+  agentId: string;
+  status: AgentStatus;
   atMs: number;
 }
 
@@ -429,7 +553,7 @@ export const AppendResponse: MessageFns<AppendResponse> = {
 };
 
 function createBaseAssignAgent(): AssignAgent {
-  return { agentId: "", agentDisplayName: "" };
+  return { agentId: "", agentDisplayName: "", accepted: false };
 }
 
 export const AssignAgent: MessageFns<AssignAgent> = {
@@ -439,6 +563,9 @@ export const AssignAgent: MessageFns<AssignAgent> = {
     }
     if (message.agentDisplayName !== "") {
       writer.uint32(18).string(message.agentDisplayName);
+    }
+    if (message.accepted !== false) {
+      writer.uint32(24).bool(message.accepted);
     }
     return writer;
   },
@@ -472,6 +599,14 @@ export const AssignAgent: MessageFns<AssignAgent> = {
             message.agentDisplayName = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.accepted = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -496,6 +631,7 @@ export const AssignAgent: MessageFns<AssignAgent> = {
         : isSet(object.agent_display_name)
         ? globalThis.String(object.agent_display_name)
         : "",
+      accepted: isSet(object.accepted) ? globalThis.Boolean(object.accepted) : false,
     };
   },
 
@@ -507,6 +643,9 @@ export const AssignAgent: MessageFns<AssignAgent> = {
     if (message.agentDisplayName !== "") {
       obj.agentDisplayName = message.agentDisplayName;
     }
+    if (message.accepted !== false) {
+      obj.accepted = message.accepted;
+    }
     return obj;
   },
 
@@ -517,18 +656,22 @@ export const AssignAgent: MessageFns<AssignAgent> = {
     const message = createBaseAssignAgent();
     message.agentId = object.agentId ?? "";
     message.agentDisplayName = object.agentDisplayName ?? "";
+    message.accepted = object.accepted ?? false;
     return message;
   },
 };
 
 function createBaseCloseConversation(): CloseConversation {
-  return { reason: "" };
+  return { reason: "", reopenWindowMs: 0 };
 }
 
 export const CloseConversation: MessageFns<CloseConversation> = {
   encode(message: CloseConversation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.reason !== "") {
       writer.uint32(10).string(message.reason);
+    }
+    if (message.reopenWindowMs !== 0) {
+      writer.uint32(16).int64(message.reopenWindowMs);
     }
     return writer;
   },
@@ -554,6 +697,14 @@ export const CloseConversation: MessageFns<CloseConversation> = {
             message.reason = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.reopenWindowMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -567,13 +718,23 @@ export const CloseConversation: MessageFns<CloseConversation> = {
   },
 
   fromJSON(object: any): CloseConversation {
-    return { reason: isSet(object.reason) ? globalThis.String(object.reason) : "" };
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      reopenWindowMs: isSet(object.reopenWindowMs)
+        ? globalThis.Number(object.reopenWindowMs)
+        : isSet(object.reopen_window_ms)
+        ? globalThis.Number(object.reopen_window_ms)
+        : 0,
+    };
   },
 
   toJSON(message: CloseConversation): unknown {
     const obj: any = {};
     if (message.reason !== "") {
       obj.reason = message.reason;
+    }
+    if (message.reopenWindowMs !== 0) {
+      obj.reopenWindowMs = Math.round(message.reopenWindowMs);
     }
     return obj;
   },
@@ -584,12 +745,626 @@ export const CloseConversation: MessageFns<CloseConversation> = {
   fromPartial<I extends Exact<DeepPartial<CloseConversation>, I>>(object: I): CloseConversation {
     const message = createBaseCloseConversation();
     message.reason = object.reason ?? "";
+    message.reopenWindowMs = object.reopenWindowMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseEnqueue(): Enqueue {
+  return { groupId: "", priority: 0, reason: "" };
+}
+
+export const Enqueue: MessageFns<Enqueue> = {
+  encode(message: Enqueue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.groupId !== "") {
+      writer.uint32(10).string(message.groupId);
+    }
+    if (message.priority !== 0) {
+      writer.uint32(16).uint32(message.priority);
+    }
+    if (message.reason !== "") {
+      writer.uint32(26).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Enqueue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseEnqueue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.groupId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.priority = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Enqueue {
+    return {
+      groupId: isSet(object.groupId)
+        ? globalThis.String(object.groupId)
+        : isSet(object.group_id)
+        ? globalThis.String(object.group_id)
+        : "",
+      priority: isSet(object.priority) ? globalThis.Number(object.priority) : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: Enqueue): unknown {
+    const obj: any = {};
+    if (message.groupId !== "") {
+      obj.groupId = message.groupId;
+    }
+    if (message.priority !== 0) {
+      obj.priority = Math.round(message.priority);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Enqueue>, I>>(base?: I): Enqueue {
+    return Enqueue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Enqueue>, I>>(object: I): Enqueue {
+    const message = createBaseEnqueue();
+    message.groupId = object.groupId ?? "";
+    message.priority = object.priority ?? 0;
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseStartBot(): StartBot {
+  return {};
+}
+
+export const StartBot: MessageFns<StartBot> = {
+  encode(_: StartBot, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): StartBot {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseStartBot();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): StartBot {
+    return {};
+  },
+
+  toJSON(_: StartBot): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<StartBot>, I>>(base?: I): StartBot {
+    return StartBot.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<StartBot>, I>>(_: I): StartBot {
+    const message = createBaseStartBot();
+    return message;
+  },
+};
+
+function createBaseAccept(): Accept {
+  return {};
+}
+
+export const Accept: MessageFns<Accept> = {
+  encode(_: Accept, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Accept {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAccept();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): Accept {
+    return {};
+  },
+
+  toJSON(_: Accept): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Accept>, I>>(base?: I): Accept {
+    return Accept.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Accept>, I>>(_: I): Accept {
+    const message = createBaseAccept();
+    return message;
+  },
+};
+
+function createBaseRequeue(): Requeue {
+  return { expectedAgentId: "", reason: "" };
+}
+
+export const Requeue: MessageFns<Requeue> = {
+  encode(message: Requeue, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.expectedAgentId !== "") {
+      writer.uint32(10).string(message.expectedAgentId);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Requeue {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequeue();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.expectedAgentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Requeue {
+    return {
+      expectedAgentId: isSet(object.expectedAgentId)
+        ? globalThis.String(object.expectedAgentId)
+        : isSet(object.expected_agent_id)
+        ? globalThis.String(object.expected_agent_id)
+        : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: Requeue): unknown {
+    const obj: any = {};
+    if (message.expectedAgentId !== "") {
+      obj.expectedAgentId = message.expectedAgentId;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Requeue>, I>>(base?: I): Requeue {
+    return Requeue.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Requeue>, I>>(object: I): Requeue {
+    const message = createBaseRequeue();
+    message.expectedAgentId = object.expectedAgentId ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseTransfer(): Transfer {
+  return { toAgentId: "", toGroupId: "", note: "" };
+}
+
+export const Transfer: MessageFns<Transfer> = {
+  encode(message: Transfer, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.toAgentId !== "") {
+      writer.uint32(10).string(message.toAgentId);
+    }
+    if (message.toGroupId !== "") {
+      writer.uint32(18).string(message.toGroupId);
+    }
+    if (message.note !== "") {
+      writer.uint32(26).string(message.note);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Transfer {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransfer();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.toAgentId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.toGroupId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.note = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Transfer {
+    return {
+      toAgentId: isSet(object.toAgentId)
+        ? globalThis.String(object.toAgentId)
+        : isSet(object.to_agent_id)
+        ? globalThis.String(object.to_agent_id)
+        : "",
+      toGroupId: isSet(object.toGroupId)
+        ? globalThis.String(object.toGroupId)
+        : isSet(object.to_group_id)
+        ? globalThis.String(object.to_group_id)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: Transfer): unknown {
+    const obj: any = {};
+    if (message.toAgentId !== "") {
+      obj.toAgentId = message.toAgentId;
+    }
+    if (message.toGroupId !== "") {
+      obj.toGroupId = message.toGroupId;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Transfer>, I>>(base?: I): Transfer {
+    return Transfer.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Transfer>, I>>(object: I): Transfer {
+    const message = createBaseTransfer();
+    message.toAgentId = object.toAgentId ?? "";
+    message.toGroupId = object.toGroupId ?? "";
+    message.note = object.note ?? "";
+    return message;
+  },
+};
+
+function createBaseTakeOver(): TakeOver {
+  return {};
+}
+
+export const TakeOver: MessageFns<TakeOver> = {
+  encode(_: TakeOver, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TakeOver {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTakeOver();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): TakeOver {
+    return {};
+  },
+
+  toJSON(_: TakeOver): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TakeOver>, I>>(base?: I): TakeOver {
+    return TakeOver.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TakeOver>, I>>(_: I): TakeOver {
+    const message = createBaseTakeOver();
+    return message;
+  },
+};
+
+function createBaseSetLabels(): SetLabels {
+  return { labels: [] };
+}
+
+export const SetLabels: MessageFns<SetLabels> = {
+  encode(message: SetLabels, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.labels) {
+      writer.uint32(10).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SetLabels {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSetLabels();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.labels.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SetLabels {
+    return {
+      labels: globalThis.Array.isArray(object?.labels) ? object.labels.map((e: any) => globalThis.String(e)) : [],
+    };
+  },
+
+  toJSON(message: SetLabels): unknown {
+    const obj: any = {};
+    if (message.labels?.length) {
+      obj.labels = message.labels;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SetLabels>, I>>(base?: I): SetLabels {
+    return SetLabels.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SetLabels>, I>>(object: I): SetLabels {
+    const message = createBaseSetLabels();
+    message.labels = object.labels?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseRate(): Rate {
+  return { score: 0, comment: "" };
+}
+
+export const Rate: MessageFns<Rate> = {
+  encode(message: Rate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.score !== 0) {
+      writer.uint32(8).uint32(message.score);
+    }
+    if (message.comment !== "") {
+      writer.uint32(18).string(message.comment);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Rate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.score = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.comment = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Rate {
+    return {
+      score: isSet(object.score) ? globalThis.Number(object.score) : 0,
+      comment: isSet(object.comment) ? globalThis.String(object.comment) : "",
+    };
+  },
+
+  toJSON(message: Rate): unknown {
+    const obj: any = {};
+    if (message.score !== 0) {
+      obj.score = Math.round(message.score);
+    }
+    if (message.comment !== "") {
+      obj.comment = message.comment;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Rate>, I>>(base?: I): Rate {
+    return Rate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Rate>, I>>(object: I): Rate {
+    const message = createBaseRate();
+    message.score = object.score ?? 0;
+    message.comment = object.comment ?? "";
     return message;
   },
 };
 
 function createBaseSessionCommandRequest(): SessionCommandRequest {
-  return { tenantId: "", conversationId: "", actor: undefined, command: undefined };
+  return { tenantId: "", conversationId: "", actor: undefined, actorIsSupervisor: false, command: undefined };
 }
 
 export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
@@ -603,12 +1378,39 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
     if (message.actor !== undefined) {
       Participant.encode(message.actor, writer.uint32(26).fork()).join();
     }
+    if (message.actorIsSupervisor !== false) {
+      writer.uint32(32).bool(message.actorIsSupervisor);
+    }
     switch (message.command?.$case) {
       case "assign":
         AssignAgent.encode(message.command.value, writer.uint32(82).fork()).join();
         break;
       case "close":
         CloseConversation.encode(message.command.value, writer.uint32(90).fork()).join();
+        break;
+      case "enqueue":
+        Enqueue.encode(message.command.value, writer.uint32(98).fork()).join();
+        break;
+      case "startBot":
+        StartBot.encode(message.command.value, writer.uint32(106).fork()).join();
+        break;
+      case "accept":
+        Accept.encode(message.command.value, writer.uint32(114).fork()).join();
+        break;
+      case "requeue":
+        Requeue.encode(message.command.value, writer.uint32(122).fork()).join();
+        break;
+      case "transfer":
+        Transfer.encode(message.command.value, writer.uint32(130).fork()).join();
+        break;
+      case "takeOver":
+        TakeOver.encode(message.command.value, writer.uint32(138).fork()).join();
+        break;
+      case "setLabels":
+        SetLabels.encode(message.command.value, writer.uint32(146).fork()).join();
+        break;
+      case "rate":
+        Rate.encode(message.command.value, writer.uint32(154).fork()).join();
         break;
     }
     return writer;
@@ -651,6 +1453,14 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
             message.actor = Participant.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.actorIsSupervisor = reader.bool();
+            continue;
+          }
           case 10: {
             if (tag !== 82) {
               break;
@@ -665,6 +1475,70 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
             }
 
             message.command = { $case: "close", value: CloseConversation.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.command = { $case: "enqueue", value: Enqueue.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.command = { $case: "startBot", value: StartBot.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.command = { $case: "accept", value: Accept.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.command = { $case: "requeue", value: Requeue.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 16: {
+            if (tag !== 130) {
+              break;
+            }
+
+            message.command = { $case: "transfer", value: Transfer.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.command = { $case: "takeOver", value: TakeOver.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.command = { $case: "setLabels", value: SetLabels.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.command = { $case: "rate", value: Rate.decode(reader, reader.uint32()) };
             continue;
           }
         }
@@ -692,10 +1566,37 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
         ? globalThis.String(object.conversation_id)
         : "",
       actor: isSet(object.actor) ? Participant.fromJSON(object.actor) : undefined,
+      actorIsSupervisor: isSet(object.actorIsSupervisor)
+        ? globalThis.Boolean(object.actorIsSupervisor)
+        : isSet(object.actor_is_supervisor)
+        ? globalThis.Boolean(object.actor_is_supervisor)
+        : false,
       command: isSet(object.assign)
         ? { $case: "assign", value: AssignAgent.fromJSON(object.assign) }
         : isSet(object.close)
         ? { $case: "close", value: CloseConversation.fromJSON(object.close) }
+        : isSet(object.enqueue)
+        ? { $case: "enqueue", value: Enqueue.fromJSON(object.enqueue) }
+        : isSet(object.startBot)
+        ? { $case: "startBot", value: StartBot.fromJSON(object.startBot) }
+        : isSet(object.start_bot)
+        ? { $case: "startBot", value: StartBot.fromJSON(object.start_bot) }
+        : isSet(object.accept)
+        ? { $case: "accept", value: Accept.fromJSON(object.accept) }
+        : isSet(object.requeue)
+        ? { $case: "requeue", value: Requeue.fromJSON(object.requeue) }
+        : isSet(object.transfer)
+        ? { $case: "transfer", value: Transfer.fromJSON(object.transfer) }
+        : isSet(object.takeOver)
+        ? { $case: "takeOver", value: TakeOver.fromJSON(object.takeOver) }
+        : isSet(object.take_over)
+        ? { $case: "takeOver", value: TakeOver.fromJSON(object.take_over) }
+        : isSet(object.setLabels)
+        ? { $case: "setLabels", value: SetLabels.fromJSON(object.setLabels) }
+        : isSet(object.set_labels)
+        ? { $case: "setLabels", value: SetLabels.fromJSON(object.set_labels) }
+        : isSet(object.rate)
+        ? { $case: "rate", value: Rate.fromJSON(object.rate) }
         : undefined,
     };
   },
@@ -711,10 +1612,29 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
     if (message.actor !== undefined) {
       obj.actor = Participant.toJSON(message.actor);
     }
+    if (message.actorIsSupervisor !== false) {
+      obj.actorIsSupervisor = message.actorIsSupervisor;
+    }
     if (message.command?.$case === "assign") {
       obj.assign = AssignAgent.toJSON(message.command.value);
     } else if (message.command?.$case === "close") {
       obj.close = CloseConversation.toJSON(message.command.value);
+    } else if (message.command?.$case === "enqueue") {
+      obj.enqueue = Enqueue.toJSON(message.command.value);
+    } else if (message.command?.$case === "startBot") {
+      obj.startBot = StartBot.toJSON(message.command.value);
+    } else if (message.command?.$case === "accept") {
+      obj.accept = Accept.toJSON(message.command.value);
+    } else if (message.command?.$case === "requeue") {
+      obj.requeue = Requeue.toJSON(message.command.value);
+    } else if (message.command?.$case === "transfer") {
+      obj.transfer = Transfer.toJSON(message.command.value);
+    } else if (message.command?.$case === "takeOver") {
+      obj.takeOver = TakeOver.toJSON(message.command.value);
+    } else if (message.command?.$case === "setLabels") {
+      obj.setLabels = SetLabels.toJSON(message.command.value);
+    } else if (message.command?.$case === "rate") {
+      obj.rate = Rate.toJSON(message.command.value);
     }
     return obj;
   },
@@ -729,6 +1649,7 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
     message.actor = (object.actor !== undefined && object.actor !== null)
       ? Participant.fromPartial(object.actor)
       : undefined;
+    message.actorIsSupervisor = object.actorIsSupervisor ?? false;
     switch (object.command?.$case) {
       case "assign": {
         if (object.command?.value !== undefined && object.command?.value !== null) {
@@ -739,6 +1660,54 @@ export const SessionCommandRequest: MessageFns<SessionCommandRequest> = {
       case "close": {
         if (object.command?.value !== undefined && object.command?.value !== null) {
           message.command = { $case: "close", value: CloseConversation.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "enqueue": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "enqueue", value: Enqueue.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "startBot": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "startBot", value: StartBot.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "accept": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "accept", value: Accept.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "requeue": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "requeue", value: Requeue.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "transfer": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "transfer", value: Transfer.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "takeOver": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "takeOver", value: TakeOver.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "setLabels": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "setLabels", value: SetLabels.fromPartial(object.command.value) };
+        }
+        break;
+      }
+      case "rate": {
+        if (object.command?.value !== undefined && object.command?.value !== null) {
+          message.command = { $case: "rate", value: Rate.fromPartial(object.command.value) };
         }
         break;
       }
@@ -1008,6 +1977,135 @@ export const AgentPresence: MessageFns<AgentPresence> = {
     message.online = object.online ?? false;
     message.sockets = object.sockets ?? 0;
     message.gatewayId = object.gatewayId ?? "";
+    message.atMs = object.atMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseAgentStatusRecord(): AgentStatusRecord {
+  return { tenantId: "", agentId: "", status: 0, atMs: 0 };
+}
+
+export const AgentStatusRecord: MessageFns<AgentStatusRecord> = {
+  encode(message: AgentStatusRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.agentId !== "") {
+      writer.uint32(18).string(message.agentId);
+    }
+    if (message.status !== 0) {
+      writer.uint32(24).int32(message.status);
+    }
+    if (message.atMs !== 0) {
+      writer.uint32(32).int64(message.atMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentStatusRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentStatusRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.agentId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.status = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.atMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentStatusRecord {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      agentId: isSet(object.agentId)
+        ? globalThis.String(object.agentId)
+        : isSet(object.agent_id)
+        ? globalThis.String(object.agent_id)
+        : "",
+      status: isSet(object.status) ? agentStatusFromJSON(object.status) : 0,
+      atMs: isSet(object.atMs)
+        ? globalThis.Number(object.atMs)
+        : isSet(object.at_ms)
+        ? globalThis.Number(object.at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: AgentStatusRecord): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.agentId !== "") {
+      obj.agentId = message.agentId;
+    }
+    if (message.status !== 0) {
+      obj.status = agentStatusToJSON(message.status);
+    }
+    if (message.atMs !== 0) {
+      obj.atMs = Math.round(message.atMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentStatusRecord>, I>>(base?: I): AgentStatusRecord {
+    return AgentStatusRecord.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentStatusRecord>, I>>(object: I): AgentStatusRecord {
+    const message = createBaseAgentStatusRecord();
+    message.tenantId = object.tenantId ?? "";
+    message.agentId = object.agentId ?? "";
+    message.status = object.status ?? 0;
     message.atMs = object.atMs ?? 0;
     return message;
   },
