@@ -9,3 +9,4 @@ export * from '../gen/switchboard/v1/routing.pb';
 export * from '../gen/switchboard/v1/session.pb';
 export * from './close-codes';
 export * from './subjects';
+export * from './visitor-context';

@@ -2,10 +2,12 @@ import {
   ConversationEventType,
   ConversationState,
   ErrorCode,
+  MessageKind,
   ParticipantRole,
   UnifiedMessage,
 } from '@switchboard/proto';
 import { errorCodeOf, SwitchboardError } from '@switchboard/shared';
+import { SYSTEM_ACTOR, type Actor } from './conversation';
 import { ConversationService } from './conversation-service';
 import { MemoryEvents, MemoryHistory, MemoryLog, MemoryStateStore } from './memory-ports';
 
@@ -199,38 +201,138 @@ describe('ConversationService', () => {
     expect(await codeOf(service.append(agentMsg('a')))).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
   });
 
-  it('command - assign then close, with versioned events and closed conversations refusing messages', async () => {
+  it('command - queue, offer, accept by answering, close; versioned events; closed refuses messages', async () => {
     const { service, events } = setup();
     await service.append(visitorMsg('m1'));
-    const assigned = await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
-    expect(assigned).toMatchObject({
-      state: ConversationState.CONVERSATION_STATE_CHATTING,
-      agentId: 'a1',
-      lastSeq: 1,
-      version: 2,
+    await service.command('t1', 'c1', SYSTEM_ACTOR, {
+      kind: 'enqueue',
+      groupId: 'g1',
+      priority: 0,
+      reason: 'default',
     });
+    const assigned = await service.command('t1', 'c1', SYSTEM_ACTOR, { kind: 'assign', agentId: 'a1' });
+    expect(assigned).toMatchObject({
+      state: ConversationState.CONVERSATION_STATE_ASSIGNED,
+      agentId: 'a1',
+      groupId: 'g1',
+      lastSeq: 1,
+      version: 3,
+    });
+    // The offered agent's first message accepts the conversation, then is appended.
     expect((await service.append(agentMsg('r1'))).seq).toBe(2);
     expect(await codeOf(service.append(agentMsg('r2', 'a2')))).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
-    const closed = await service.command('t1', 'c1', undefined, { kind: 'close', reason: 'resolved' });
-    expect(closed.version).toBe(3);
-    expect(events.published.map((e) => [e.type, e.version])).toEqual([
-      [ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED, 1],
-      [ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, 2],
-      [ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED, 3],
+    const closed = await service.command('t1', 'c1', agentActor('a1'), { kind: 'close', reason: 'resolved' });
+    expect(closed.version).toBe(5);
+    expect(events.published.map((e) => [e.type, e.version, e.fromState])).toEqual([
+      [
+        ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED,
+        1,
+        ConversationState.CONVERSATION_STATE_UNSPECIFIED,
+      ],
+      [ConversationEventType.CONVERSATION_EVENT_TYPE_QUEUED, 2, ConversationState.CONVERSATION_STATE_WAITING],
+      [
+        ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED,
+        3,
+        ConversationState.CONVERSATION_STATE_QUEUED,
+      ],
+      [
+        ConversationEventType.CONVERSATION_EVENT_TYPE_ACCEPTED,
+        4,
+        ConversationState.CONVERSATION_STATE_ASSIGNED,
+      ],
+      [
+        ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED,
+        5,
+        ConversationState.CONVERSATION_STATE_CHATTING,
+      ],
     ]);
+    expect(events.published[0]?.firstMessagePreview).toBe('hello m1');
+    expect(events.published[4]?.conversation).toMatchObject({
+      state: ConversationState.CONVERSATION_STATE_CLOSED,
+      version: 5,
+    });
     expect(await codeOf(service.append(visitorMsg('m9')))).toBe(ErrorCode.ERROR_CODE_CONVERSATION_CLOSED);
+  });
+
+  it('append - a visitor message within the reopen window reopens the conversation in its group', async () => {
+    const { service, events } = setup();
+    await service.append(visitorMsg('m1'));
+    await service.command('t1', 'c1', SYSTEM_ACTOR, {
+      kind: 'enqueue',
+      groupId: 'g1',
+      priority: 0,
+      reason: '',
+    });
+    await service.command('t1', 'c1', SYSTEM_ACTOR, { kind: 'assign', agentId: 'a1', accepted: true });
+    await service.command('t1', 'c1', SYSTEM_ACTOR, {
+      kind: 'close',
+      reason: 'idle',
+      reopenWindowMs: 60_000,
+    });
+    const ack = await service.append(visitorMsg('m2'));
+    expect(ack.seq).toBe(2);
+    expect(ack.state).toBe(ConversationState.CONVERSATION_STATE_QUEUED);
+    const reopened = events.published.at(-1);
+    expect(reopened?.type).toBe(ConversationEventType.CONVERSATION_EVENT_TYPE_REOPENED);
+    expect(reopened?.conversation).toMatchObject({ groupId: 'g1', previousAgentId: 'a1', reopenCount: 1 });
+  });
+
+  it('command - a transfer stores its note as a private note in the thread, once', async () => {
+    const { service, log } = setup();
+    await service.append(visitorMsg('m1'));
+    await service.command('t1', 'c1', SYSTEM_ACTOR, {
+      kind: 'enqueue',
+      groupId: 'g1',
+      priority: 0,
+      reason: '',
+    });
+    await service.command('t1', 'c1', SYSTEM_ACTOR, { kind: 'assign', agentId: 'a1', accepted: true });
+    const t = await service.command('t1', 'c1', agentActor('a1'), {
+      kind: 'transfer',
+      toAgentId: 'a2',
+      toGroupId: '',
+      note: 'VIP, wants a refund',
+    });
+    expect(t).toMatchObject({
+      state: ConversationState.CONVERSATION_STATE_TRANSFERRING,
+      transferToAgentId: 'a2',
+      lastSeq: 2,
+    });
+    const note = log.messages.find((m) => m.seq === 2);
+    expect(note).toMatchObject({ kind: MessageKind.MESSAGE_KIND_NOTE, text: 'VIP, wants a refund' });
+    // A second transfer is illegal now and adds nothing.
+    expect(
+      await codeOf(
+        service.command('t1', 'c1', agentActor('a1'), {
+          kind: 'transfer',
+          toAgentId: 'a3',
+          toGroupId: '',
+          note: 'x',
+        }),
+      ),
+    ).toBe(ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION);
+    expect(log.messages).toHaveLength(2);
   });
 
   it('command - illegal transitions and unknown conversations are typed errors', async () => {
     const { service } = setup();
-    expect(await codeOf(service.command('t1', 'nope', undefined, { kind: 'close', reason: '' }))).toBe(
+    expect(await codeOf(service.command('t1', 'nope', SYSTEM_ACTOR, { kind: 'close', reason: '' }))).toBe(
       ErrorCode.ERROR_CODE_NOT_FOUND,
     );
     await service.append(visitorMsg('m1'));
-    await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
-    expect(await codeOf(service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a2' }))).toBe(
+    expect(await codeOf(service.command('t1', 'c1', SYSTEM_ACTOR, { kind: 'assign', agentId: 'a2' }))).toBe(
       ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION,
     );
+    expect(
+      await codeOf(
+        service.command('t1', 'c1', agentActor('a1'), {
+          kind: 'enqueue',
+          groupId: 'g',
+          priority: 0,
+          reason: '',
+        }),
+      ),
+    ).toBe(ErrorCode.ERROR_CODE_FORBIDDEN);
   });
 
   it('command - a stale state revision is detected and the command re-applied on fresh state', async () => {
@@ -240,8 +342,17 @@ describe('ConversationService', () => {
     if (entry === undefined) throw new Error('no state');
     // Another writer bumps the revision without changing the state.
     store.entries.set('t1.c1', { ...entry, revision: entry.revision + 100 });
-    const s = await service.command('t1', 'c1', undefined, { kind: 'assign', agentId: 'a1' });
-    expect(s.agentId).toBe('a1');
-    expect(store.entries.get('t1.c1')?.summary.state).toBe(ConversationState.CONVERSATION_STATE_CHATTING);
+    const s = await service.command('t1', 'c1', SYSTEM_ACTOR, {
+      kind: 'enqueue',
+      groupId: 'g1',
+      priority: 0,
+      reason: '',
+    });
+    expect(s.groupId).toBe('g1');
+    expect(store.entries.get('t1.c1')?.summary.state).toBe(ConversationState.CONVERSATION_STATE_QUEUED);
   });
 });
+
+function agentActor(id: string, supervisor = false): Actor {
+  return { role: ParticipantRole.PARTICIPANT_ROLE_AGENT, id, displayName: id, supervisor };
+}

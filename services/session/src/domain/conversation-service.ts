@@ -1,16 +1,17 @@
 import {
-  Channel,
+  ConversationEventType,
   ConversationState,
   ErrorCode,
+  MessageKind,
   ParticipantRole,
+  visitorContextFromMetadata,
   type AppendAck,
   type ConversationEvent,
   type ConversationSummary,
-  type Participant,
   type UnifiedMessage,
 } from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
-import { checkMayAppend, transition, type LifecycleCommand } from './conversation';
+import { checkMayAppend, decide, SYSTEM_ACTOR, type Actor, type LifecycleCommand } from './conversation';
 import { KeyedQueue } from './keyed-queue';
 import {
   ConflictError,
@@ -55,7 +56,7 @@ export class ConversationService {
   private readonly queue = new KeyedQueue();
 
   constructor(
-    private readonly store: ConversationStateStore,
+    private readonly states: ConversationStateStore,
     private readonly log: ConversationLog,
     private readonly events: EventPublisher,
     private readonly history: HistoryLookup,
@@ -72,7 +73,7 @@ export class ConversationService {
   command(
     tenantId: string,
     conversationId: string,
-    actor: Participant | undefined,
+    actor: Actor,
     command: LifecycleCommand,
   ): Promise<ConversationSummary> {
     const key = keyOf(tenantId, conversationId);
@@ -129,20 +130,46 @@ export class ConversationService {
     const known = c.ids.get(message.clientMsgId) ?? (await this.inTrimmedHistory(c, message));
     if (known !== undefined) return this.ack(message, known, true, c);
 
+    const kind =
+      message.kind === MessageKind.MESSAGE_KIND_UNSPECIFIED ? MessageKind.MESSAGE_KIND_TEXT : message.kind;
+    const actor: Actor = {
+      role: sender.role,
+      id: sender.id,
+      displayName: sender.displayName,
+      supervisor: false,
+    };
     if (c.summary === undefined) {
-      if (sender.role !== ParticipantRole.PARTICIPANT_ROLE_VISITOR) {
+      if (
+        sender.role !== ParticipantRole.PARTICIPANT_ROLE_VISITOR ||
+        kind !== MessageKind.MESSAGE_KIND_TEXT
+      ) {
         throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
       }
+      await this.apply(
+        c,
+        message.tenantId,
+        message.conversationId,
+        actor,
+        {
+          kind: 'open',
+          visitorId: sender.id,
+          channel: message.channel,
+          context: visitorContextFromMetadata(message.metadata),
+        },
+        message.text.slice(0, 500),
+      );
     }
-    const summary =
-      c.summary ??
-      (await this.apply(c, message.tenantId, message.conversationId, sender, {
-        kind: 'open',
-        visitorId: sender.id,
-        channel: message.channel,
-      }));
-    checkMayAppend(summary, sender.role, sender.id);
+    const summary = c.summary;
+    if (summary === undefined) throw new Error('unreachable: the conversation was just opened');
+    const prelude = checkMayAppend(summary, sender.role, sender.id, kind, this.clock.now());
+    if (prelude !== 'none') {
+      await this.apply(c, message.tenantId, message.conversationId, actor, { kind: prelude });
+    }
+    return this.store(c, { ...message, kind });
+  }
 
+  /** Sequences and appends one message the state machine allowed. */
+  private async store(c: LiveConversation, message: UnifiedMessage): Promise<AppendAck> {
     const seq = c.lastSeq + 1;
     const stored: UnifiedMessage = { ...message, seq, acceptedAtMs: this.clock.now() };
     const result = await this.log.append(stored, c.lastPosition);
@@ -177,12 +204,32 @@ export class ConversationService {
     key: string,
     tenantId: string,
     conversationId: string,
-    actor: Participant | undefined,
+    actor: Actor,
     command: LifecycleCommand,
   ): Promise<ConversationSummary> {
     const c = await this.load(key, tenantId, conversationId);
     if (c.summary === undefined)
       throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
+    // Decide first (it throws on an illegal command), so a refused transfer leaves no note behind.
+    decide(c.summary, tenantId, conversationId, command, actor, this.clock.now());
+    if (command.kind === 'transfer' && command.note.trim() !== '') {
+      await this.store(c, {
+        tenantId,
+        conversationId,
+        seq: 0,
+        // One note per transfer attempt: a retried command finds the same id and does not add a second.
+        clientMsgId: `transfer-v${c.summary.version + 1}`,
+        sender: { role: actor.role, id: actor.id, displayName: actor.displayName },
+        channel: c.summary.channel,
+        kind: MessageKind.MESSAGE_KIND_NOTE,
+        text: command.note,
+        clientSentAtMs: this.clock.now(),
+        acceptedAtMs: 0,
+        metadata: {
+          transfer_to: command.toAgentId !== '' ? `agent:${command.toAgentId}` : `group:${command.toGroupId}`,
+        },
+      });
+    }
     const summary = await this.apply(c, tenantId, conversationId, actor, command);
     return { ...summary, lastSeq: c.lastSeq };
   }
@@ -192,28 +239,26 @@ export class ConversationService {
     c: LiveConversation,
     tenantId: string,
     conversationId: string,
-    actor: Participant | undefined,
+    actor: Actor,
     command: LifecycleCommand,
+    firstMessagePreview = '',
   ): Promise<ConversationSummary> {
     const prev = c.summary;
-    const t = transition(prev?.state ?? ConversationState.CONVERSATION_STATE_UNSPECIFIED, command);
-    const now = this.clock.now();
-    const next: ConversationSummary = {
-      tenantId,
-      conversationId,
-      state: t.to,
-      visitorId: command.kind === 'open' ? command.visitorId : (prev?.visitorId ?? ''),
-      agentId: command.kind === 'assign' ? command.agentId : (prev?.agentId ?? ''),
-      lastSeq: c.lastSeq,
-      openedAtMs: prev?.openedAtMs ?? now,
-      updatedAtMs: now,
-      channel: command.kind === 'open' ? command.channel : (prev?.channel ?? Channel.CHANNEL_UNSPECIFIED),
-      version: (prev?.version ?? 0) + 1,
-    };
+    const d = decide(prev, tenantId, conversationId, command, actor, this.clock.now());
+    const next: ConversationSummary = { ...d.next, lastSeq: c.lastSeq };
     c.revision =
-      prev === undefined ? await this.store.create(next) : await this.store.update(next, c.revision);
+      prev === undefined ? await this.states.create(next) : await this.states.update(next, c.revision);
     c.summary = next;
-    await this.events.publish(eventOf(next, t.event, actor, command.kind === 'close' ? command.reason : ''));
+    await this.events.publish(
+      eventOf(
+        next,
+        d.event,
+        prev?.state ?? ConversationState.CONVERSATION_STATE_UNSPECIFIED,
+        actor,
+        reasonOf(command),
+        firstMessagePreview,
+      ),
+    );
     return next;
   }
 
@@ -226,7 +271,7 @@ export class ConversationService {
       return cached;
     }
     const [state, index] = await Promise.all([
-      this.store.get(tenantId, conversationId),
+      this.states.get(tenantId, conversationId),
       this.log.index(tenantId, conversationId),
     ]);
     const c: LiveConversation = {
@@ -244,12 +289,10 @@ export class ConversationService {
       await this.events.publish(
         eventOf(
           state.summary,
-          transition(ConversationState.CONVERSATION_STATE_UNSPECIFIED, {
-            kind: 'open',
-            visitorId: state.summary.visitorId,
-            channel: state.summary.channel,
-          }).event,
+          ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED,
+          ConversationState.CONVERSATION_STATE_UNSPECIFIED,
           undefined,
+          '',
           '',
         ),
       );
@@ -283,11 +326,19 @@ function keyOf(tenantId: string, conversationId: string): string {
   return `${tenantId}.${conversationId}`;
 }
 
+function reasonOf(command: LifecycleCommand): string {
+  return command.kind === 'close' || command.kind === 'requeue' || command.kind === 'enqueue'
+    ? command.reason
+    : '';
+}
+
 function eventOf(
   s: ConversationSummary,
-  type: ConversationEvent['type'],
-  actor: Participant | undefined,
+  type: ConversationEventType,
+  fromState: ConversationState,
+  actor: Actor | undefined,
   reason: string,
+  firstMessagePreview: string,
 ): ConversationEvent {
   return {
     type,
@@ -299,8 +350,14 @@ function eventOf(
     lastSeq: s.lastSeq,
     atMs: s.updatedAtMs,
     channel: s.channel,
-    actor,
+    actor:
+      actor === undefined || actor === SYSTEM_ACTOR
+        ? undefined
+        : { role: actor.role, id: actor.id, displayName: actor.displayName },
     reason,
     version: s.version,
+    conversation: s,
+    fromState,
+    firstMessagePreview,
   };
 }

@@ -19,7 +19,7 @@ import {
   type Tracer,
 } from '@switchboard/shared';
 import { headers as natsHeaders, type Msg, type NatsConnection, type Subscription } from 'nats';
-import type { LifecycleCommand } from '../domain/conversation';
+import { actorOf, type LifecycleCommand } from '../domain/conversation';
 import type { ConversationService } from '../domain/conversation-service';
 
 export interface PartitionServer {
@@ -111,7 +111,12 @@ export function partitionServer(
           const req = decodeOrBadFrame('session command', () => SessionCommandRequest.decode(msg.data));
           span.setAttributes({ 'sb.tenant': req.tenantId, 'sb.conversation': req.conversationId });
           checkPartition(p, req.conversationId);
-          return service.command(req.tenantId, req.conversationId, req.actor, lifecycleCommandOf(req));
+          return service.command(
+            req.tenantId,
+            req.conversationId,
+            actorOf(req.actor, req.actorIsSupervisor),
+            lifecycleCommandOf(req),
+          );
         },
         SpanKind.SERVER,
       );
@@ -172,16 +177,46 @@ export function partitionServer(
   };
 }
 
-function lifecycleCommandOf(req: SessionCommandRequest): LifecycleCommand {
+/** The lifecycle command a request carries (field checks are the state machine's). */
+export function lifecycleCommandOf(req: SessionCommandRequest): LifecycleCommand {
   const c = req.command;
   if (c === undefined)
     throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'command is required');
   switch (c.$case) {
     case 'assign':
-      if (c.value.agentId === '')
-        throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'agent_id is required');
-      return { kind: 'assign', agentId: c.value.agentId };
+      return {
+        kind: 'assign',
+        agentId: c.value.agentId,
+        agentDisplayName: c.value.agentDisplayName,
+        accepted: c.value.accepted,
+      };
     case 'close':
-      return { kind: 'close', reason: c.value.reason };
+      return { kind: 'close', reason: c.value.reason, reopenWindowMs: c.value.reopenWindowMs };
+    case 'enqueue':
+      return {
+        kind: 'enqueue',
+        groupId: c.value.groupId,
+        priority: c.value.priority,
+        reason: c.value.reason,
+      };
+    case 'startBot':
+      return { kind: 'start_bot' };
+    case 'accept':
+      return { kind: 'accept' };
+    case 'requeue':
+      return { kind: 'requeue', expectedAgentId: c.value.expectedAgentId, reason: c.value.reason };
+    case 'transfer':
+      return {
+        kind: 'transfer',
+        toAgentId: c.value.toAgentId,
+        toGroupId: c.value.toGroupId,
+        note: c.value.note,
+      };
+    case 'takeOver':
+      return { kind: 'take_over' };
+    case 'setLabels':
+      return { kind: 'set_labels', labels: c.value.labels };
+    case 'rate':
+      return { kind: 'rate', score: c.value.score, comment: c.value.comment };
   }
 }
