@@ -10,3 +10,4 @@ export * from '../gen/switchboard/v1/session.pb';
 export * from './close-codes';
 export * from './subjects';
 export * from './visitor-context';
+export * from './tenant-policy';

@@ -23,6 +23,8 @@ export const gatewayEnvSchema = z.object({
   MAX_BACKPRESSURE_BYTES: env.positiveInt(1024 * 1024),
   /** How long one append request to the session partition owner may take. */
   APPEND_TIMEOUT_MS: env.positiveInt(3000),
+  /** How long a conversation command (accept, transfer, close, ...) or a pick waits for session or routing. */
+  COMMAND_TIMEOUT_MS: env.positiveInt(5000),
   /** How long the gateway keeps retrying an append (no owner, timeout, UNAVAILABLE) before telling the client. */
   APPEND_DEADLINE_MS: env.positiveInt(15_000),
   PRESENCE_INTERVAL_MS: env.positiveInt(5000),

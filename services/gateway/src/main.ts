@@ -16,8 +16,10 @@ import { NatsConversationBus } from './adapters/conversation-bus';
 import { GrpcDirectory } from './adapters/directory';
 import { GrpcHistoryArchive } from './adapters/grpc-history-archive';
 import { JetStreamMessageLog } from './adapters/jetstream-message-log';
+import { KvAgentStatusStore } from './adapters/kv-agent-status';
 import { KvReadMarkStore } from './adapters/kv-read-mark-store';
 import { NatsSessionAppender } from './adapters/session-appender';
+import { NatsSessionCommander } from './adapters/session-commander';
 import { loadGatewayConfig } from './config';
 import { AgentPresenceTracker } from './domain/agent-presence';
 import { MessageRangeReader } from './domain/message-range';
@@ -43,6 +45,12 @@ async function main(): Promise<void> {
   await ensureStreams(jsm, catalog);
   const js = nc.jetstream();
   const readMarksKv = await js.views.kv(catalog.buckets.readMarks, { history: 1, storage: StorageType.File });
+  const agentStatusKv = await js.views.kv(catalog.buckets.agentStatus, {
+    history: 1,
+    storage: StorageType.File,
+  });
+  const agentStatus = new KvAgentStatusStore(agentStatusKv, catalog);
+  const commander = new NatsSessionCommander(nc, catalog, config.PARTITIONS, config.COMMAND_TIMEOUT_MS);
   const directory = new GrpcDirectory(config.ADMIN_GRPC_ADDR);
   const history = new GrpcHistoryArchive(config.HISTORY_GRPC_ADDR, config.HISTORY_TIMEOUT_MS);
   const bus = new NatsConversationBus(nc, catalog, logger);
@@ -131,6 +139,8 @@ async function main(): Promise<void> {
         tokens,
         directory,
         appender,
+        commander,
+        agentStatus,
         bus,
         log: messageLog,
         messages,

@@ -1,4 +1,11 @@
-import { AgentPresence, ConversationEvent, UnifiedMessage, type SubjectCatalog } from '@switchboard/proto';
+import {
+  AgentPresence,
+  ConversationEvent,
+  ConversationSignal,
+  QueueSnapshot,
+  UnifiedMessage,
+  type SubjectCatalog,
+} from '@switchboard/proto';
 import { decodeOrBadFrame, type Logger } from '@switchboard/shared';
 import type { NatsConnection, Subscription } from 'nats';
 
@@ -14,6 +21,11 @@ export interface ConversationBus {
   /** A tenant's lifecycle events (core subscription shared by all local sockets of the tenant). */
   onTenantEvents(tenantId: string, listener: (e: ConversationEvent) => void): Unsubscribe;
   publishPresence(p: AgentPresence): void;
+  /** Ephemeral signals of a conversation: typing, read receipts, queue status, idle warnings. */
+  onSignals(tenantId: string, conversationId: string, listener: (s: ConversationSignal) => void): Unsubscribe;
+  publishSignal(s: ConversationSignal): void;
+  /** A tenant's queue snapshots from routing (for agents). */
+  onQueue(tenantId: string, listener: (q: QueueSnapshot) => void): Unsubscribe;
 }
 
 /** One NATS subscription per subject however many local listeners it has. */
@@ -64,6 +76,8 @@ class SharedSubscriptions<T> {
 export class NatsConversationBus implements ConversationBus {
   private readonly messages: SharedSubscriptions<UnifiedMessage>;
   private readonly events: SharedSubscriptions<ConversationEvent>;
+  private readonly signals: SharedSubscriptions<ConversationSignal>;
+  private readonly queues: SharedSubscriptions<QueueSnapshot>;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -81,6 +95,35 @@ export class NatsConversationBus implements ConversationBus {
       (d) => decodeOrBadFrame('event', () => ConversationEvent.decode(d)),
       log,
     );
+    this.signals = new SharedSubscriptions(
+      nc,
+      (d) => decodeOrBadFrame('signal', () => ConversationSignal.decode(d)),
+      log,
+    );
+    this.queues = new SharedSubscriptions(
+      nc,
+      (d) => decodeOrBadFrame('queue snapshot', () => QueueSnapshot.decode(d)),
+      log,
+    );
+  }
+
+  onSignals(
+    tenantId: string,
+    conversationId: string,
+    listener: (s: ConversationSignal) => void,
+  ): Unsubscribe {
+    return this.signals.add(this.catalog.conversationSignals(tenantId, conversationId), listener);
+  }
+
+  publishSignal(s: ConversationSignal): void {
+    this.nc.publish(
+      this.catalog.conversationSignals(s.tenantId, s.conversationId),
+      ConversationSignal.encode(s).finish(),
+    );
+  }
+
+  onQueue(tenantId: string, listener: (q: QueueSnapshot) => void): Unsubscribe {
+    return this.queues.add(this.catalog.queue(tenantId), listener);
   }
 
   onMessages(tenantId: string, conversationId: string, listener: (m: UnifiedMessage) => void): Unsubscribe {
@@ -96,6 +139,6 @@ export class NatsConversationBus implements ConversationBus {
   }
 
   get subscriptionCount(): number {
-    return this.messages.size + this.events.size;
+    return this.messages.size + this.events.size + this.signals.size + this.queues.size;
   }
 }

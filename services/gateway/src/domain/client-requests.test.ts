@@ -1,9 +1,9 @@
 import {
   Channel,
   ConversationState,
+  ConversationSummary,
   ErrorCode,
   ParticipantRole,
-  type ConversationSummary,
 } from '@switchboard/proto';
 import { errorCodeOf } from '@switchboard/shared';
 import { agentMayRead, readAccess, validateFetch, validateMarkRead } from './client-requests';
@@ -24,6 +24,8 @@ const visitor: Identity = {
   participantId: 'v-1',
   displayName: 'Ann',
   conversationId: 'c-1',
+  supervisor: false,
+  admin: false,
 };
 const agent: Identity = { ...visitor, role: ParticipantRole.PARTICIPANT_ROLE_AGENT, participantId: 'a-1' };
 
@@ -73,20 +75,24 @@ describe('readAccess', () => {
   it('readAccess - an agent reads joined conversations, and asks the directory for the others', () => {
     expect(readAccess(agent, 'c-9', true)).toBe('allowed');
     expect(readAccess(agent, 'c-9', false)).toBe('ask-directory');
-    const summary = (agentId: string): ConversationSummary => ({
-      tenantId: 'demo',
-      conversationId: 'c-9',
-      state: ConversationState.CONVERSATION_STATE_CLOSED,
-      visitorId: 'v-9',
-      agentId,
-      lastSeq: 3,
-      openedAtMs: 0,
-      updatedAtMs: 0,
-      channel: Channel.CHANNEL_WEB_WIDGET,
-      version: 2,
-    });
+    const summary = (agentId: string): ConversationSummary =>
+      ConversationSummary.fromPartial({
+        tenantId: 'demo',
+        conversationId: 'c-9',
+        state: ConversationState.CONVERSATION_STATE_CLOSED,
+        visitorId: 'v-9',
+        agentId,
+        lastSeq: 3,
+        openedAtMs: 0,
+        updatedAtMs: 0,
+        channel: Channel.CHANNEL_WEB_WIDGET,
+        version: 2,
+      });
     expect(agentMayRead(agent, summary('a-1'))).toBe(true);
     expect(agentMayRead(agent, summary('a-2'))).toBe(false);
+    // The agent who had it before a transfer or requeue, and supervisors, may read it too.
+    expect(agentMayRead(agent, { ...summary('a-2'), previousAgentId: 'a-1' })).toBe(true);
+    expect(agentMayRead({ ...agent, supervisor: true }, summary('a-2'))).toBe(true);
     expect(agentMayRead(agent, summary(''))).toBe(false);
     expect(agentMayRead(agent, undefined)).toBe(false);
   });

@@ -59,10 +59,16 @@ export function readAccess(identity: Identity, conversationId: string, joinedHer
   return joinedHere ? 'allowed' : 'ask-directory';
 }
 
-/** The directory's answer for an agent: allowed when the conversation is assigned to it. */
+/**
+ * The directory's answer for an agent: allowed when the conversation is (or was, before a transfer or
+ * requeue) theirs, or is being transferred to them; supervisors read every conversation of their tenant.
+ */
 export function agentMayRead(identity: Identity, summary: ConversationSummary | undefined): boolean {
   // The directory answers within the identity's tenant only, so the agent id is enough.
-  return summary !== undefined && summary.agentId !== '' && summary.agentId === identity.participantId;
+  if (summary === undefined) return false;
+  if (identity.supervisor) return true;
+  const me = identity.participantId;
+  return summary.agentId === me || summary.previousAgentId === me || summary.transferToAgentId === me;
 }
 
 export function forbidden(): SwitchboardError {

@@ -1,4 +1,4 @@
-import { Channel, ErrorCode, ParticipantRole } from '@switchboard/proto';
+import { Channel, ErrorCode, MessageKind, ParticipantRole } from '@switchboard/proto';
 import type { SwitchboardError } from '@switchboard/shared';
 import type { Identity } from './identity';
 import { normalizeSend } from './normalize';
@@ -9,8 +9,10 @@ const visitor: Identity = {
   participantId: 'v-1',
   displayName: 'Ann',
   conversationId: 'c-1',
+  supervisor: false,
+  admin: false,
 };
-const send = { clientMsgId: 'm1', conversationId: 'c-1', text: 'hi', clientSentAtMs: 5 };
+const send = { clientMsgId: 'm1', conversationId: 'c-1', text: 'hi', clientSentAtMs: 5, note: false };
 
 describe('normalizeSend', () => {
   it('normalizeSend - takes identity from the token, content from the frame', () => {
@@ -40,5 +42,18 @@ describe('normalizeSend', () => {
       conversationId: '',
     };
     expect(normalizeSend(agent, { ...send, conversationId: 'c-9' }).channel).toBe(Channel.CHANNEL_CONSOLE);
+  });
+
+  it('normalizeSend - agents may mark a message as a private note; visitors may not', () => {
+    const agent: Identity = {
+      ...visitor,
+      role: ParticipantRole.PARTICIPANT_ROLE_AGENT,
+      participantId: 'a-1',
+    };
+    expect(normalizeSend(agent, { ...send, note: true }).kind).toBe(MessageKind.MESSAGE_KIND_NOTE);
+    expect(normalizeSend(agent, send).kind).toBe(MessageKind.MESSAGE_KIND_TEXT);
+    expect(() => normalizeSend(visitor, { ...send, note: true })).toThrow(
+      expect.objectContaining({ code: ErrorCode.ERROR_CODE_FORBIDDEN }) as SwitchboardError,
+    );
   });
 });

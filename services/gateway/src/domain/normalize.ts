@@ -27,6 +27,9 @@ export function normalizeSend(identity: Identity, send: SendMessage): UnifiedMes
     throw new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'conversation_id is required');
   }
   const agent = identity.role === ParticipantRole.PARTICIPANT_ROLE_AGENT;
+  if (send.note && !agent) {
+    throw new SwitchboardError(ErrorCode.ERROR_CODE_FORBIDDEN, 'only agents write private notes');
+  }
   return {
     tenantId: identity.tenantId,
     conversationId: send.conversationId,
@@ -34,7 +37,7 @@ export function normalizeSend(identity: Identity, send: SendMessage): UnifiedMes
     clientMsgId: send.clientMsgId,
     sender: { role: identity.role, id: identity.participantId, displayName: identity.displayName },
     channel: agent ? Channel.CHANNEL_CONSOLE : Channel.CHANNEL_WEB_WIDGET,
-    kind: MessageKind.MESSAGE_KIND_TEXT,
+    kind: send.note ? MessageKind.MESSAGE_KIND_NOTE : MessageKind.MESSAGE_KIND_TEXT,
     text: send.text,
     clientSentAtMs: send.clientSentAtMs,
     acceptedAtMs: 0,

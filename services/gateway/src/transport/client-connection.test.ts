@@ -1,7 +1,13 @@
 import {
+  AgentStatus,
   Channel,
   ClientFrame,
+  ConversationSummary,
+  MessageKind,
+  type ConversationSignal,
+  type SessionCommandRequest,
   CloseCode,
+  ConversationEventType,
   ConversationState,
   ErrorCode,
   ParticipantRole,
@@ -10,7 +16,6 @@ import {
   type AgentPresence,
   type AppendAck,
   type ConversationEvent,
-  type ConversationSummary,
   type ErrorDetail,
   type Messages,
   type ReadState,
@@ -19,7 +24,9 @@ import {
 import { createLogger, SwitchboardError, trace } from '@switchboard/shared';
 import type { ConversationBus, Unsubscribe } from '../adapters/conversation-bus';
 import type { Directory } from '../adapters/directory';
+import type { AgentStatusStore } from '../adapters/kv-agent-status';
 import type { SessionAppender } from '../adapters/session-appender';
+import type { SessionCommander } from '../adapters/session-commander';
 import { AgentPresenceTracker } from '../domain/agent-presence';
 import type { Identity } from '../domain/identity';
 import { MessageRangeReader } from '../domain/message-range';
@@ -106,6 +113,49 @@ class FakeBus implements ConversationBus {
   publishEvent(e: ConversationEvent): void {
     for (const l of this.eventListeners) l(e);
   }
+
+  private readonly signalListeners = new Map<string, Set<(s: ConversationSignal) => void>>();
+  readonly signals: ConversationSignal[] = [];
+
+  onSignals(_t: string, c: string, listener: (s: ConversationSignal) => void): Unsubscribe {
+    const set = this.signalListeners.get(c) ?? new Set();
+    set.add(listener);
+    this.signalListeners.set(c, set);
+    return () => set.delete(listener);
+  }
+
+  publishSignal(sig: ConversationSignal): void {
+    this.signals.push(sig);
+    for (const l of this.signalListeners.get(sig.conversationId) ?? []) l(sig);
+  }
+
+  onQueue(): Unsubscribe {
+    return () => undefined;
+  }
+}
+
+class FakeCommander implements SessionCommander {
+  readonly requests: SessionCommandRequest[] = [];
+  failWith: SwitchboardError | undefined;
+  command(request: SessionCommandRequest): Promise<ConversationSummary> {
+    this.requests.push(request);
+    if (this.failWith !== undefined) return Promise.reject(this.failWith);
+    return Promise.resolve(summary(request.conversationId, request.actor?.id ?? ''));
+  }
+  pick(): Promise<ConversationSummary> {
+    return Promise.reject(new SwitchboardError(ErrorCode.ERROR_CODE_UNAVAILABLE, 'no routing', true));
+  }
+}
+
+class FakeStatus implements AgentStatusStore {
+  readonly values = new Map<string, AgentStatus>();
+  get(t: string, a: string): Promise<AgentStatus> {
+    return Promise.resolve(this.values.get(`${t}.${a}`) ?? AgentStatus.AGENT_STATUS_ONLINE);
+  }
+  set(t: string, a: string, status: AgentStatus): Promise<void> {
+    this.values.set(`${t}.${a}`, status);
+    return Promise.resolve();
+  }
 }
 
 class FakeSink implements FrameSink {
@@ -146,6 +196,12 @@ class FakeSink implements FrameSink {
     return this.frames.flatMap((f) => (f.kind?.$case === 'deliver' ? [f.kind.value.message?.seq ?? -1] : []));
   }
 
+  get deliveredMessages(): UnifiedMessage[] {
+    return this.frames.flatMap((f) =>
+      f.kind?.$case === 'deliver' && f.kind.value.message ? [f.kind.value.message] : [],
+    );
+  }
+
   get errors(): ErrorDetail[] {
     return this.frames.flatMap((f) => (f.kind?.$case === 'error' ? [f.kind.value] : []));
   }
@@ -172,18 +228,16 @@ class MemoryMarks implements ReadMarkStore {
   }
 }
 
-const summary = (conversationId: string, agentId = ''): ConversationSummary => ({
-  tenantId: 'demo',
-  conversationId,
-  state: ConversationState.CONVERSATION_STATE_CHATTING,
-  visitorId: 'v1',
-  agentId,
-  lastSeq: 0,
-  openedAtMs: 0,
-  updatedAtMs: 0,
-  channel: Channel.CHANNEL_WEB_WIDGET,
-  version: 1,
-});
+const summary = (conversationId: string, agentId = ''): ConversationSummary =>
+  ConversationSummary.fromPartial({
+    tenantId: 'demo',
+    conversationId,
+    state: ConversationState.CONVERSATION_STATE_CHATTING,
+    visitorId: 'v1',
+    agentId,
+    channel: Channel.CHANNEL_WEB_WIDGET,
+    version: 1,
+  });
 
 const tokens = new TokenService('s'.repeat(40), { visitorS: 600, agentS: 600 });
 const visitor: Identity = {
@@ -192,6 +246,8 @@ const visitor: Identity = {
   participantId: 'v1',
   displayName: 'Ann',
   conversationId: 'c1',
+  supervisor: false,
+  admin: false,
 };
 const agent: Identity = { ...visitor, role: ParticipantRole.PARTICIPANT_ROLE_AGENT, participantId: 'a1' };
 
@@ -205,6 +261,8 @@ interface Harness {
   readonly registry: ConnectionRegistry;
   readonly assigned: ConversationSummary[];
   readonly slowCloses: number[];
+  readonly commander: FakeCommander;
+  readonly agentStatus: FakeStatus;
   connection: ClientConnection;
   frame(f: ClientFrame): void;
 }
@@ -214,6 +272,8 @@ function harness(maxBackpressureBytes = 1 << 20): Harness {
   const stream = new FakeStream();
   const history = new FakeHistory(stream);
   const bus = new FakeBus();
+  const commander = new FakeCommander();
+  const agentStatus = new FakeStatus();
   const marks = new MemoryMarks();
   const readMarks = new ReadMarkCoalescer(
     marks,
@@ -256,10 +316,14 @@ function harness(maxBackpressureBytes = 1 << 20): Harness {
     registry,
     assigned,
     slowCloses,
+    commander,
+    agentStatus,
     connection: new ClientConnection(sink, {
       tokens,
       directory,
       appender,
+      commander,
+      agentStatus,
       bus,
       log: stream,
       messages: new MessageRangeReader(stream, history),
@@ -379,7 +443,7 @@ describe('ClientConnection', () => {
     h.frame({
       kind: {
         $case: 'send',
-        value: { clientMsgId: 'm1', conversationId: 'c1', text: 'hi', clientSentAtMs: 0 },
+        value: { clientMsgId: 'm1', conversationId: 'c1', text: 'hi', clientSentAtMs: 0, note: false },
       },
     });
     await until(() => h.sink.frames.some((f) => f.kind?.$case === 'ack'));
@@ -495,5 +559,169 @@ describe('ClientConnection', () => {
       f.kind?.$case === 'conversation' ? [f.kind.value.event] : [],
     );
     expect(updates.map((e) => e?.conversationId)).toEqual(['c2']);
+  });
+
+  it('deliver - a visitor gets a private note as a gap-free placeholder; an agent gets it as written', async () => {
+    const note = { ...msg(2), kind: MessageKind.MESSAGE_KIND_NOTE, text: 'secret plan', clientMsgId: 'n1' };
+    for (const who of [visitor, agent]) {
+      const h = harness();
+      h.assigned.push(summary('c1', 'a1'));
+      h.stream.store(msg(1), note, msg(3));
+      await hello(h, who);
+      await until(() => h.sink.delivered.length === 3);
+      expect(h.sink.delivered).toEqual([1, 2, 3]);
+      const second = h.sink.deliveredMessages[1];
+      if (who === visitor) {
+        expect(second).toMatchObject({ kind: MessageKind.MESSAGE_KIND_REDACTED, text: '', clientMsgId: '' });
+        expect(second?.sender).toBeUndefined();
+      } else {
+        expect(second).toMatchObject({ kind: MessageKind.MESSAGE_KIND_NOTE, text: 'secret plan' });
+      }
+    }
+  });
+
+  it('typing - passed on to the others (throttled), never echoed to the typist', async () => {
+    const h = harness();
+    await hello(h, visitor);
+    const typing = (on: boolean): void => {
+      h.frame({ kind: { $case: 'typing', value: { conversationId: 'c1', typing: on } } });
+    };
+    typing(true);
+    typing(true); // within a second: dropped
+    typing(false); // a change: passed on
+    expect(h.bus.signals.map((x) => [x.from?.id, x.kind?.$case === 'typing' && x.kind.value.typing])).toEqual(
+      [
+        ['v1', true],
+        ['v1', false],
+      ],
+    );
+    expect(h.sink.frames.filter((f) => f.kind?.$case === 'signal')).toHaveLength(0);
+    h.bus.publishSignal({
+      tenantId: 'demo',
+      conversationId: 'c1',
+      from: { role: ParticipantRole.PARTICIPANT_ROLE_AGENT, id: 'a1', displayName: 'Al' },
+      atMs: 1,
+      kind: { $case: 'typing', value: { typing: true } },
+    });
+    expect(h.sink.frames.filter((f) => f.kind?.$case === 'signal')).toHaveLength(1);
+    // Another conversation's typing is refused, not passed on.
+    h.frame({ kind: { $case: 'typing', value: { conversationId: 'c2', typing: true } } });
+    expect(h.sink.errors.map((e) => e.code)).toEqual([ErrorCode.ERROR_CODE_FORBIDDEN]);
+    expect(h.bus.signals).toHaveLength(3);
+  });
+
+  it('command - answered with the request id; a visitor may rate and close but not accept', async () => {
+    const h = harness();
+    await hello(h, visitor);
+    const command = (requestId: number, c: ClientFrame['kind']): void => {
+      if (c?.$case !== 'command') throw new Error('not a command');
+      h.frame({ kind: { $case: 'command', value: { ...c.value, requestId } } });
+    };
+    command(1, {
+      $case: 'command',
+      value: {
+        requestId: 0,
+        conversationId: 'c1',
+        command: { $case: 'rate', value: { score: 5, comment: 'great' } },
+      },
+    });
+    command(2, {
+      $case: 'command',
+      value: { requestId: 0, conversationId: 'c1', command: { $case: 'accept', value: {} } },
+    });
+    command(3, {
+      $case: 'command',
+      value: {
+        requestId: 0,
+        conversationId: 'c1',
+        command: { $case: 'close', value: { reason: 'bye', reopenWindowMs: 0 } },
+      },
+    });
+    await until(
+      () =>
+        h.sink.frames.filter((f) => f.kind?.$case === 'result').length === 2 && h.sink.errors.length === 1,
+    );
+    expect(h.sink.errors[0]).toMatchObject({ code: ErrorCode.ERROR_CODE_FORBIDDEN, requestId: 2 });
+    const results = h.sink.frames.flatMap((f) =>
+      f.kind?.$case === 'result' ? [f.kind.value.requestId] : [],
+    );
+    expect(results.sort()).toEqual([1, 3]);
+    expect(h.commander.requests.map((r) => [r.command?.$case, r.actor?.id, r.actorIsSupervisor])).toEqual([
+      ['rate', 'v1', false],
+      ['close', 'v1', false],
+    ]);
+    // The tenant's reopen window (the default here) is added to a close.
+    const close = h.commander.requests[1]?.command;
+    expect(close?.$case === 'close' && close.value.reopenWindowMs).toBe(600_000);
+    // A refusal from session reaches the client with its request id.
+    h.commander.failWith = new SwitchboardError(ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION, 'already rated');
+    command(4, {
+      $case: 'command',
+      value: {
+        requestId: 0,
+        conversationId: 'c1',
+        command: { $case: 'rate', value: { score: 1, comment: '' } },
+      },
+    });
+    await until(() => h.sink.errors.length === 2);
+    expect(h.sink.errors[1]).toMatchObject({ code: ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION, requestId: 4 });
+    expect(h.sink.closed).toBeUndefined();
+  });
+
+  it('setStatus - an agent goes away and back; the status is stored, echoed, and in the next Welcome', async () => {
+    const h = harness();
+    await hello(h, agent);
+    const welcome = h.sink.frames.find((f) => f.kind?.$case === 'welcome')?.kind;
+    expect(welcome?.$case === 'welcome' && welcome.value.agentStatus).toBe(AgentStatus.AGENT_STATUS_ONLINE);
+    h.frame({ kind: { $case: 'setStatus', value: { status: AgentStatus.AGENT_STATUS_AWAY } } });
+    await until(() => h.sink.frames.some((f) => f.kind?.$case === 'status'));
+    expect(await h.agentStatus.get('demo', 'a1')).toBe(AgentStatus.AGENT_STATUS_AWAY);
+    h.frame({ kind: { $case: 'setStatus', value: { status: AgentStatus.AGENT_STATUS_OFFLINE } } });
+    await until(() => h.sink.errors.length === 1);
+    expect(h.sink.errors[0]?.code).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+
+    const again = harness();
+    again.agentStatus.values.set('demo.a1', AgentStatus.AGENT_STATUS_AWAY);
+    await hello(again, agent);
+    const w = again.sink.frames.find((f) => f.kind?.$case === 'welcome')?.kind;
+    expect(w?.$case === 'welcome' && w.value.agentStatus).toBe(AgentStatus.AGENT_STATUS_AWAY);
+  });
+
+  it('events - an agent leaves a conversation that was requeued away from them', async () => {
+    const h = harness();
+    h.assigned.push({ ...summary('c1', 'a1'), state: ConversationState.CONVERSATION_STATE_ASSIGNED });
+    await hello(h, agent);
+    const requeued = ConversationSummary.fromPartial({
+      ...summary('c1'),
+      state: ConversationState.CONVERSATION_STATE_QUEUED,
+      previousAgentId: 'a1',
+      version: 2,
+    });
+    h.bus.publishEvent({
+      type: ConversationEventType.CONVERSATION_EVENT_TYPE_REQUEUED,
+      tenantId: 'demo',
+      conversationId: 'c1',
+      state: requeued.state,
+      visitorId: 'v1',
+      agentId: '',
+      lastSeq: 0,
+      atMs: 1,
+      channel: Channel.CHANNEL_WEB_WIDGET,
+      actor: undefined,
+      reason: 'accept_timeout',
+      version: 2,
+      conversation: requeued,
+      fromState: ConversationState.CONVERSATION_STATE_ASSIGNED,
+      firstMessagePreview: '',
+    });
+    // Told (that is the notification), and no longer delivered the conversation's messages.
+    expect(
+      h.sink.frames.some(
+        (f) => f.kind?.$case === 'conversation' && f.kind.value.event?.reason === 'accept_timeout',
+      ),
+    ).toBe(true);
+    const before = h.sink.delivered.length;
+    h.bus.publish(msg(1));
+    expect(h.sink.delivered.length).toBe(before);
   });
 });

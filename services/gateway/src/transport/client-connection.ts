@@ -1,20 +1,28 @@
 import {
+  AgentStatus,
   Channel,
   ClientFrame,
   CloseCode,
   ConversationEventType,
   ConversationState,
+  ConversationSummary,
   ErrorCode,
   ParticipantRole,
   ServerFrame,
   UnifiedMessage,
+  tenantPolicy,
+  visitorContextToMetadata,
+  type ConversationCommand,
   type ConversationEvent,
-  type ConversationSummary,
+  type ConversationSignal,
   type FetchMessages,
   type Hello,
   type MarkRead,
+  type QueueSnapshot,
   type ReadState,
   type SendMessage,
+  type SetStatus,
+  type TypingNotice,
 } from '@switchboard/proto';
 import {
   asSwitchboardError,
@@ -28,7 +36,9 @@ import {
 } from '@switchboard/shared';
 import type { ConversationBus, Unsubscribe } from '../adapters/conversation-bus';
 import type { Directory } from '../adapters/directory';
+import type { AgentStatusStore } from '../adapters/kv-agent-status';
 import type { SessionAppender } from '../adapters/session-appender';
+import type { SessionCommander } from '../adapters/session-commander';
 import type { AgentPresenceTracker } from '../domain/agent-presence';
 import {
   agentMayRead,
@@ -37,12 +47,14 @@ import {
   validateFetch,
   validateMarkRead,
 } from '../domain/client-requests';
+import { routeCommand, validateStatus } from '../domain/conversation-commands';
 import { DeliveryCursor } from '../domain/delivery-cursor';
 import { isAgent, type Identity } from '../domain/identity';
 import { fitToBytes, type MessageRangeReader } from '../domain/message-range';
 import { normalizeSend } from '../domain/normalize';
 import type { MessageLog } from '../domain/ports';
 import { readStateOf, type ReadMarkCoalescer } from '../domain/read-marks';
+import { visibleTo } from '../domain/redaction';
 import { needsLastSeq, resumePoints, startSeq } from '../domain/resume';
 import type { TokenService } from '../domain/tokens';
 import type { ConnectionRegistry, Resyncable } from './connection-registry';
@@ -62,6 +74,8 @@ export interface ConnectionDeps {
   readonly tokens: TokenService;
   readonly directory: Directory;
   readonly appender: SessionAppender;
+  readonly commander: SessionCommander;
+  readonly agentStatus: AgentStatusStore;
   readonly bus: ConversationBus;
   /** The stream, for conversations' last seqs. */
   readonly log: MessageLog;
@@ -111,6 +125,12 @@ const FILL_PAGE = 200;
 const MAX_HELD = 1000;
 /** Encoded Deliver frames by message object, shared by the sockets a message goes to. */
 const deliverFrames = new WeakMap<UnifiedMessage, Uint8Array>();
+/** Encoded signal and queue frames, shared by the sockets they go to. */
+const signalFrames = new WeakMap<ConversationSignal, Uint8Array>();
+const queueFrames = new WeakMap<QueueSnapshot, Uint8Array>();
+const MAX_COMMANDS_IN_FLIGHT = 8;
+/** A participant's typing notices are passed on at most this often per conversation (a change always is). */
+const TYPING_MIN_INTERVAL_MS = 1000;
 
 /** Reads in a row that deliver nothing before a gap is left for the next live message to re-trigger. */
 const MAX_IDLE_REFILLS = 3;
@@ -131,7 +151,12 @@ export class ClientConnection implements Resyncable {
   private readonly conversations = new Map<string, JoinedConversation>();
   private readonly queued: ClientFrame[] = [];
   private unsubscribeEvents: Unsubscribe | undefined;
+  private unsubscribeQueue: Unsubscribe | undefined;
   private fetchesInFlight = 0;
+  private commandsInFlight = 0;
+  /** A visitor's context rides on their messages until one was accepted (it opens the conversation). */
+  private contextPending = true;
+  private readonly lastTyping = new Map<string, { typing: boolean; atMs: number }>();
   private cleanedUp = false;
   private readonly helloTimer: NodeJS.Timeout;
   private readonly log: Logger;
@@ -259,6 +284,15 @@ export class ClientConnection implements Resyncable {
       case 'markRead':
         void this.markRead(kind.value);
         return;
+      case 'typing':
+        this.typing(kind.value);
+        return;
+      case 'command':
+        void this.command(kind.value);
+        return;
+      case 'setStatus':
+        void this.setStatus(kind.value);
+        return;
     }
   }
 
@@ -286,6 +320,10 @@ export class ClientConnection implements Resyncable {
     if (this.isClosed()) return;
     const readStates = await this.readStates(identity, conversations);
     if (this.isClosed()) return;
+    const agentStatus = isAgent(identity)
+      ? await this.statusOf(identity)
+      : AgentStatus.AGENT_STATUS_UNSPECIFIED;
+    if (this.isClosed()) return;
     this.phase = 'ready';
     this.emit({
       kind: {
@@ -299,6 +337,8 @@ export class ClientConnection implements Resyncable {
           maxFrameBytes: this.deps.limits.maxFrameBytes,
           pingIntervalMs: this.deps.limits.pingIntervalMs,
           readStates,
+          agentStatus,
+          supervisor: identity.supervisor,
         },
       },
     });
@@ -310,6 +350,11 @@ export class ClientConnection implements Resyncable {
     const lastSeqs = new Map(readStates.map((r) => [r.conversationId, r.lastSeq]));
     for (const c of conversations) {
       this.join(c.conversationId, Math.max(c.lastSeq, lastSeqs.get(c.conversationId) ?? 0));
+    }
+    if (isAgent(identity)) {
+      this.unsubscribeQueue = this.deps.bus.onQueue(identity.tenantId, (q) => {
+        this.sendShared(queueFrames, q, () => ({ kind: { $case: 'queue', value: q } }));
+      });
     }
     if (isAgent(identity))
       this.deps.bus.publishPresence(this.deps.presence.connect(identity.tenantId, identity.participantId));
@@ -379,10 +424,14 @@ export class ClientConnection implements Resyncable {
     });
     try {
       const message = normalizeSend(identity, send);
+      if (this.contextPending && identity.context !== undefined) {
+        message.metadata = { ...visitorContextToMetadata(identity.context), ...message.metadata };
+      }
       const ack = await context.with(trace.setSpan(context.active(), span), () =>
         this.deps.appender.append(message),
       );
       span.setAttribute('sb.seq', ack.seq);
+      this.contextPending = false;
       // Writing a message means having read everything before it.
       this.deps.readMarks.mark(identity.tenantId, ack.conversationId, identity.participantId, ack.seq);
       this.emit({
@@ -436,7 +485,7 @@ export class ClientConnection implements Resyncable {
         knownLastSeq: Number.MAX_SAFE_INTEGER,
       });
       const messages = fitToBytes(
-        result.messages,
+        result.messages.map((m) => visibleTo(identity.role, m)),
         Math.min(MAX_MESSAGES_FRAME_BYTES, this.deps.limits.maxBackpressureBytes / 4),
         (m) => UnifiedMessage.encode(m).finish().byteLength + 8,
       );
@@ -477,8 +526,10 @@ export class ClientConnection implements Resyncable {
         const last = await this.deps.log.lastSeq(identity.tenantId, conversationId);
         upTo = Math.min(seq, Math.max(last, joined?.knownLastSeq ?? 0));
       }
-      if (upTo >= 1)
+      if (upTo >= 1) {
         this.deps.readMarks.mark(identity.tenantId, conversationId, identity.participantId, upTo);
+        this.publishSignal(identity, conversationId, { $case: 'read', value: { readSeq: upTo } });
+      }
     } catch (err) {
       const e = asSwitchboardError(err);
       if (e.code === ErrorCode.ERROR_CODE_INTERNAL) this.log.error({ err }, 'mark read failed');
@@ -510,17 +561,40 @@ export class ClientConnection implements Resyncable {
     }
   }
 
+  /**
+   * Lifecycle updates: a visitor gets their conversation's; an agent those of conversations they are in, are
+   * offered, are the transfer target of, or just lost (requeued, taken over, transferred away) — and a
+   * supervisor every conversation's of the tenant. An agent joins a conversation when it becomes theirs and
+   * leaves one that stopped being theirs.
+   */
   private onEvent(e: ConversationEvent): void {
     const identity = this.identity;
     if (identity === undefined || this.phase !== 'ready') return;
     const mine = this.conversations.has(e.conversationId);
-    const assignedToMe =
-      isAgent(identity) &&
-      e.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED &&
-      e.agentId === identity.participantId;
-    if (!mine && !assignedToMe) return;
+    if (!isAgent(identity)) {
+      if (mine) this.emit({ kind: { $case: 'conversation', value: { event: e } } });
+      return;
+    }
+    const me = identity.participantId;
+    const c = e.conversation;
+    const agentNow = c?.agentId ?? e.agentId;
+    const state = c?.state ?? e.state;
+    const holds =
+      agentNow === me &&
+      (state === ConversationState.CONVERSATION_STATE_ASSIGNED ||
+        state === ConversationState.CONVERSATION_STATE_CHATTING ||
+        state === ConversationState.CONVERSATION_STATE_TRANSFERRING);
+    const concerned =
+      mine ||
+      agentNow === me ||
+      c?.previousAgentId === me ||
+      c?.transferToAgentId === me ||
+      identity.supervisor;
+    if (!concerned) return;
     this.emit({ kind: { $case: 'conversation', value: { event: e } } });
-    if (assignedToMe) this.join(e.conversationId, e.lastSeq);
+    if (holds) this.join(e.conversationId, e.lastSeq);
+    else if (mine && agentNow !== me && state !== ConversationState.CONVERSATION_STATE_CLOSED)
+      this.leave(e.conversationId);
   }
 
   /** After a NATS hiccup: an ASSIGNED event may have been missed, so ask the directory. */
@@ -555,10 +629,136 @@ export class ClientConnection implements Resyncable {
     };
     this.conversations.set(conversationId, joined);
     // Subscribe first, then read the stream: whatever is published meanwhile is held, not lost.
-    joined.unsubscribe = this.deps.bus.onMessages(identity.tenantId, conversationId, (m) => {
+    const stopMessages = this.deps.bus.onMessages(identity.tenantId, conversationId, (m) => {
       this.onLive(joined, m);
     });
+    const stopSignals = this.deps.bus.onSignals(identity.tenantId, conversationId, (sig) => {
+      this.onSignal(identity, sig);
+    });
+    joined.unsubscribe = () => {
+      stopMessages();
+      stopSignals();
+    };
     void this.fill(joined);
+  }
+
+  /** Stops delivering a conversation that is no longer the agent's. */
+  private leave(conversationId: string): void {
+    const joined = this.conversations.get(conversationId);
+    if (joined === undefined) return;
+    joined.unsubscribe();
+    this.conversations.delete(conversationId);
+    this.lastTyping.delete(conversationId);
+  }
+
+  private onSignal(identity: Identity, sig: ConversationSignal): void {
+    if (this.isClosed()) return;
+    // Your own typing and read receipts are no news to you.
+    if (sig.from?.id === identity.participantId && sig.kind?.$case !== 'queue') return;
+    this.sendShared(signalFrames, sig, () => ({ kind: { $case: 'signal', value: sig } }));
+  }
+
+  /** TypingNotice: passed on to the conversation's other participants, at most once a second unless it flips. */
+  private typing(t: TypingNotice): void {
+    const identity = this.identity;
+    if (identity === undefined) return;
+    const allowed = isAgent(identity)
+      ? this.conversations.has(t.conversationId) || identity.supervisor
+      : t.conversationId === identity.conversationId;
+    if (!allowed) {
+      this.emit({ kind: { $case: 'error', value: forbidden().toDetail() } });
+      return;
+    }
+    const now = Date.now();
+    const last = this.lastTyping.get(t.conversationId);
+    if (last !== undefined && last.typing === t.typing && now - last.atMs < TYPING_MIN_INTERVAL_MS) return;
+    this.lastTyping.set(t.conversationId, { typing: t.typing, atMs: now });
+    this.publishSignal(identity, t.conversationId, { $case: 'typing', value: { typing: t.typing } });
+  }
+
+  private publishSignal(identity: Identity, conversationId: string, kind: ConversationSignal['kind']): void {
+    this.deps.bus.publishSignal({
+      tenantId: identity.tenantId,
+      conversationId,
+      from: { role: identity.role, id: identity.participantId, displayName: identity.displayName },
+      atMs: Date.now(),
+      kind,
+    });
+  }
+
+  /** ConversationCommand: one CommandResult, or one error carrying the request_id; the socket stays open. */
+  private async command(cmd: ConversationCommand): Promise<void> {
+    const identity = this.identity;
+    if (identity === undefined) return;
+    if (this.commandsInFlight >= MAX_COMMANDS_IN_FLIGHT) {
+      const e = new SwitchboardError(
+        ErrorCode.ERROR_CODE_RATE_LIMITED,
+        `at most ${MAX_COMMANDS_IN_FLIGHT} commands may be in flight`,
+        true,
+      );
+      this.emit({ kind: { $case: 'error', value: e.toDetail('', cmd.requestId) } });
+      return;
+    }
+    this.commandsInFlight++;
+    try {
+      const routed = routeCommand(identity, cmd);
+      let conversation: ConversationSummary;
+      if (routed.to === 'routing-pick') {
+        conversation = await this.deps.commander.pick({
+          tenantId: identity.tenantId,
+          agentId: identity.participantId,
+          conversationId: routed.conversationId,
+          agentDisplayName: identity.displayName,
+        });
+      } else {
+        const request = routed.request;
+        if (request.command?.$case === 'close') {
+          request.command.value.reopenWindowMs = await this.reopenWindowMs(identity.tenantId);
+        }
+        conversation = await this.deps.commander.command(request);
+      }
+      this.emit({ kind: { $case: 'result', value: { requestId: cmd.requestId, conversation } } });
+    } catch (err) {
+      const e = asSwitchboardError(err);
+      if (e.code === ErrorCode.ERROR_CODE_INTERNAL) this.log.error({ err }, 'command failed');
+      this.emit({ kind: { $case: 'error', value: e.toDetail('', cmd.requestId) } });
+    } finally {
+      this.commandsInFlight--;
+    }
+  }
+
+  /** The tenant's reopen window; its default when admin cannot be asked (a close must not fail for that). */
+  private async reopenWindowMs(tenantId: string): Promise<number> {
+    try {
+      return tenantPolicy((await this.deps.directory.getTenant(tenantId)).settings).reopenWindowMs;
+    } catch (err) {
+      this.log.warn({ err, tenant: tenantId }, 'tenant settings unavailable; default reopen window');
+      return tenantPolicy(undefined).reopenWindowMs;
+    }
+  }
+
+  /** SetStatus: stored for every gateway and routing to see, and echoed to this socket. */
+  private async setStatus(s: SetStatus): Promise<void> {
+    const identity = this.identity;
+    if (identity === undefined) return;
+    try {
+      const status = validateStatus(identity, s);
+      await this.deps.agentStatus.set(identity.tenantId, identity.participantId, status);
+      this.emit({ kind: { $case: 'status', value: { status } } });
+    } catch (err) {
+      const e = asSwitchboardError(err);
+      if (e.code === ErrorCode.ERROR_CODE_INTERNAL) this.log.error({ err }, 'set status failed');
+      this.emit({ kind: { $case: 'error', value: e.toDetail() } });
+    }
+  }
+
+  private async statusOf(identity: Identity): Promise<AgentStatus> {
+    try {
+      return await this.deps.agentStatus.get(identity.tenantId, identity.participantId);
+    } catch (err) {
+      this.log.warn({ err }, 'agent status unavailable; assuming online');
+      return AgentStatus.AGENT_STATUS_ONLINE;
+    }
   }
 
   private onLive(joined: JoinedConversation, m: UnifiedMessage): void {
@@ -689,12 +889,29 @@ export class ClientConnection implements Resyncable {
     return !this.isClosed() && this.conversations.get(joined.conversationId) === joined;
   }
 
-  private deliver(message: UnifiedMessage): void {
+  private deliver(stored: UnifiedMessage): void {
+    const identity = this.identity;
+    if (identity === undefined) return;
+    const message = visibleTo(identity.role, stored);
     // Every local socket of the conversation gets the same decoded object: encode its frame once.
     let frame = deliverFrames.get(message);
     if (frame === undefined) {
       frame = ServerFrame.encode({ kind: { $case: 'deliver', value: { message } } }).finish();
       deliverFrames.set(message, frame);
+    }
+    this.send(frame);
+  }
+
+  /** Sends a frame built from a shared object, encoded once for every socket it goes to. */
+  private sendShared<K extends object>(
+    cache: WeakMap<K, Uint8Array>,
+    key: K,
+    build: () => ServerFrame,
+  ): void {
+    let frame = cache.get(key);
+    if (frame === undefined) {
+      frame = ServerFrame.encode(build()).finish();
+      cache.set(key, frame);
     }
     this.send(frame);
   }
@@ -752,6 +969,7 @@ export class ClientConnection implements Resyncable {
     for (const c of this.conversations.values()) c.unsubscribe();
     this.conversations.clear();
     this.unsubscribeEvents?.();
+    this.unsubscribeQueue?.();
     const identity = this.identity;
     if (identity !== undefined && identity.role === ParticipantRole.PARTICIPANT_ROLE_AGENT) {
       this.deps.bus.publishPresence(this.deps.presence.disconnect(identity.tenantId, identity.participantId));
@@ -770,18 +988,13 @@ function hold(joined: JoinedConversation, m: UnifiedMessage): void {
 }
 
 function newConversation(identity: Identity): ConversationSummary {
-  return {
+  return ConversationSummary.fromPartial({
     tenantId: identity.tenantId,
     conversationId: identity.conversationId,
     state: ConversationState.CONVERSATION_STATE_UNSPECIFIED,
     visitorId: identity.participantId,
-    agentId: '',
-    lastSeq: 0,
-    openedAtMs: 0,
-    updatedAtMs: 0,
     channel: Channel.CHANNEL_UNSPECIFIED,
-    version: 0,
-  };
+  });
 }
 
 /** The ASSIGNED update an agent would have received, rebuilt from the directory after a missed event. */
@@ -799,5 +1012,8 @@ function assignedEventOf(c: ConversationSummary): ConversationEvent {
     actor: undefined,
     reason: 'resync',
     version: c.version,
+    conversation: c,
+    fromState: ConversationState.CONVERSATION_STATE_UNSPECIFIED,
+    firstMessagePreview: '',
   };
 }
