@@ -2,3 +2,4 @@
 export * from './otlp-receiver';
 export * from './stack';
 export * from './wait';
+export * from './admin';

@@ -112,7 +112,10 @@ export class RawSocket {
   /** Sends a text without waiting (pipelining); see ackOf. */
   sendTextNoWait(conversationId: string, text: string, clientMsgId: string): void {
     this.send({
-      kind: { $case: 'send', value: { clientMsgId, conversationId, text, clientSentAtMs: Date.now() } },
+      kind: {
+        $case: 'send',
+        value: { clientMsgId, conversationId, text, clientSentAtMs: Date.now(), note: false },
+      },
     });
   }
 

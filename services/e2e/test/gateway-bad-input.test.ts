@@ -125,7 +125,7 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
     const send = ClientFrame.encode({
       kind: {
         $case: 'send',
-        value: { clientMsgId: 'm1', conversationId: 'c1', text: 'hi', clientSentAtMs: 0 },
+        value: { clientMsgId: 'm1', conversationId: 'c1', text: 'hi', clientSentAtMs: 0, note: false },
       },
     }).finish();
     const out = await rawExchange([send]);
@@ -170,13 +170,25 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
         ClientFrame.encode({
           kind: {
             $case: 'send',
-            value: { clientMsgId: 'e1', conversationId: v.conversationId, text: '   ', clientSentAtMs: 0 },
+            value: {
+              clientMsgId: 'e1',
+              conversationId: v.conversationId,
+              text: '   ',
+              clientSentAtMs: 0,
+              note: false,
+            },
           },
         }).finish(),
         ClientFrame.encode({
           kind: {
             $case: 'send',
-            value: { clientMsgId: 'bad id!', conversationId: v.conversationId, text: 'x', clientSentAtMs: 0 },
+            value: {
+              clientMsgId: 'bad id!',
+              conversationId: v.conversationId,
+              text: 'x',
+              clientSentAtMs: 0,
+              note: false,
+            },
           },
         }).finish(),
         ClientFrame.encode({
@@ -187,6 +199,7 @@ describe('gateway - bad input gets a typed error and a close code, never a crash
               conversationId: v.conversationId,
               text: 'y'.repeat(4001),
               clientSentAtMs: 0,
+              note: false,
             },
           },
         }).finish(),

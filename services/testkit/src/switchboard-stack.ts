@@ -86,10 +86,12 @@ export async function startSwitchboard(opts: StackOptions): Promise<SwitchboardS
       GRPC_PORT: String(historyPort),
     };
     const sessionCount = Math.max(1, opts.sessionInstances ?? 1);
+    // Routing reads the configuration from admin, so admin's port is fixed up front too.
+    const adminPort = await freePort();
     const [admin, persistence, routing, ...sessions] = await Promise.all([
-      start('admin', adminEnv),
+      start('admin', { ...adminEnv, GRPC_PORT: String(adminPort) }),
       start('persistence', persistenceEnv),
-      start('routing', common),
+      start('routing', { ...common, ADMIN_GRPC_ADDR: `127.0.0.1:${adminPort}` }),
       ...Array.from({ length: sessionCount }, (_, i) =>
         start(
           'session',
