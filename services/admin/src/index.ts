@@ -3,10 +3,14 @@ export { loadAdminConfig, loadSeedConfig, type AdminConfig, type SeedConfig } fr
 export {
   ConfigAdministration,
   type AgentInput,
+  type CannedReplyInput,
+  type Deleted,
+  type GroupInput,
   type TenantInput,
   type Upserted,
   type WidgetKeyInput,
 } from './domain/config-administration';
+export { SETTINGS_LIMITS, validateTenantSettings } from './domain/settings-validation';
 export { PasswordHasher, hashPassword, verifyPassword } from './domain/password';
 export {
   DEFAULT_SEED_PASSWORD,

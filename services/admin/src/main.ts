@@ -30,7 +30,7 @@ export * from './index';
 
 export interface AdminService {
   readonly ports: { readonly health: number; readonly grpc: number };
-  /** Configuration mutations (the seed and future admin RPCs use these). */
+  /** Configuration mutations (the admin RPCs and the seed use these). */
   readonly administration: ConfigAdministration;
   /** In order: draining, consumer, Watch streams, gRPC, NATS, MongoDB, health, telemetry. */
   readonly shutdownSteps: readonly ShutdownStep[];
@@ -74,7 +74,13 @@ export async function startAdmin(config: AdminConfig, runtime: AdminRuntime): Pr
   });
   await consumer.start();
 
-  const grpcService = new ConfigGrpcService({ directory, watch, tracer: telemetry.tracer, logger });
+  const grpcService = new ConfigGrpcService({
+    directory,
+    administration,
+    watch,
+    tracer: telemetry.tracer,
+    logger,
+  });
   const grpc = await startGrpcServer([grpcService], config.GRPC_PORT);
 
   const health = new Health('admin');

@@ -30,6 +30,9 @@ import {
 // Real servers: startup, scrypt and JetStream round trips outlive jest's 5 s default.
 jest.setTimeout(30_000);
 
+/** Change-log entries the demo seed appends to an empty database. */
+const SEEDED = 11;
+
 /** A second writer with its own MongoDB and NATS connections: what another admin instance looks like. */
 async function otherInstance(config: AdminConfig): Promise<{
   admin: ConfigAdministration;
@@ -119,7 +122,8 @@ describe('config gRPC service', () => {
       email: 'alice@demo.test',
       displayName: 'Alice',
       role: AgentRole.AGENT_ROLE_ADMIN,
-      maxConcurrent: 3,
+      maxConcurrent: 2,
+      groupIds: ['general', 'sales', 'support'],
     });
     expect(res.agent?.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
   });
@@ -155,7 +159,7 @@ describe('config gRPC service', () => {
 
   it('config gRPC service - ListAgents returns the agents without password hashes', async () => {
     const res = await api.listAgents({ tenantId: 'demo' });
-    expect(res.agents.map((a) => a.email)).toEqual(['alice@demo.test', 'bob@demo.test']);
+    expect(res.agents.map((a) => a.email)).toEqual(['alice@demo.test', 'bob@demo.test', 'carol@demo.test']);
     expect(JSON.stringify(res)).not.toMatch(/scrypt|hash/i);
     expect(await statusOf(api.listAgents({ tenantId: '' }))).toBe(status.INVALID_ARGUMENT);
     expect(await statusOf(api.listAgents({ tenantId: 'unknown' }))).toBe(status.NOT_FOUND);
@@ -184,38 +188,49 @@ describe('config gRPC service', () => {
     const c = collect(stream);
     await eventually(
       () => Promise.resolve(c.messages.length),
-      (n) => n >= 4,
+      (n) => n >= SEEDED,
       'replay',
     );
-    expect(c.messages.map((m) => m.revision)).toEqual([1, 2, 3, 4]);
+    expect(c.messages.map((m) => m.revision)).toEqual(Array.from({ length: SEEDED }, (_, i) => i + 1));
     expect(c.messages.map((m) => m.entity)).toEqual([
       ConfigEntity.CONFIG_ENTITY_TENANT,
+      ConfigEntity.CONFIG_ENTITY_GROUP,
+      ConfigEntity.CONFIG_ENTITY_GROUP,
+      ConfigEntity.CONFIG_ENTITY_GROUP,
+      ConfigEntity.CONFIG_ENTITY_AGENT,
       ConfigEntity.CONFIG_ENTITY_AGENT,
       ConfigEntity.CONFIG_ENTITY_AGENT,
       ConfigEntity.CONFIG_ENTITY_WIDGET_KEY,
+      ConfigEntity.CONFIG_ENTITY_TENANT,
+      ConfigEntity.CONFIG_ENTITY_CANNED_REPLY,
+      ConfigEntity.CONFIG_ENTITY_CANNED_REPLY,
     ]);
     expect(c.messages[0]?.value).toMatchObject({ $case: 'tenant', value: { id: 'demo', name: 'Demo Shop' } });
-    expect(c.messages[1]?.value?.$case).toBe('agent');
+    expect(c.messages[4]?.value?.$case).toBe('agent');
+    expect(c.messages[8]?.value).toMatchObject({
+      $case: 'tenant',
+      value: { id: 'demo', settings: { defaultGroupId: 'general' } },
+    });
     expect(JSON.stringify(c.messages)).not.toContain('scrypt');
 
     await writer.admin.upsertAgent({
       tenantId: 'demo',
-      email: 'carol@demo.test',
-      displayName: 'Carol',
+      email: 'dave@demo.test',
+      displayName: 'Dave',
       role: AgentRole.AGENT_ROLE_SUPERVISOR,
       maxConcurrent: 5,
-      password: 'carol-password',
+      password: 'dave-password',
     });
     await eventually(
       () => Promise.resolve(c.messages.length),
-      (n) => n >= 5,
+      (n) => n >= SEEDED + 1,
       'live change',
     );
-    const live = c.messages[4];
-    expect(live?.revision).toBe(5);
+    const live = c.messages[SEEDED];
+    expect(live?.revision).toBe(SEEDED + 1);
     expect(live?.value).toMatchObject({
       $case: 'agent',
-      value: { email: 'carol@demo.test', displayName: 'Carol' },
+      value: { email: 'dave@demo.test', displayName: 'Dave' },
     });
 
     stream.cancel();
@@ -229,8 +244,10 @@ describe('config gRPC service', () => {
 
   it('config gRPC service - Watch resumes after from_revision and filters by tenant', async () => {
     await writer.admin.upsertTenant({ id: 'other', name: 'Other Shop' });
-    const all = collect(client.watch({ tenantId: '', fromRevision: 3 }));
-    const demoOnly = collect(client.watch({ tenantId: 'demo', fromRevision: 3 }));
+    // After the seed's last reply: its other reply, dave (previous test), then tenant "other".
+    const from = SEEDED - 1;
+    const all = collect(client.watch({ tenantId: '', fromRevision: from }));
+    const demoOnly = collect(client.watch({ tenantId: 'demo', fromRevision: from }));
     await eventually(
       () => Promise.resolve(all.messages.length),
       (n) => n >= 3,
@@ -243,7 +260,7 @@ describe('config gRPC service', () => {
     );
     expect(all.messages.map((m) => m.tenantId)).toEqual(['demo', 'demo', 'other']);
     expect(demoOnly.messages.every((m) => m.tenantId === 'demo')).toBe(true);
-    expect(all.messages[0]?.revision).toBe(4);
+    expect(all.messages[0]?.revision).toBe(SEEDED);
   });
 
   it('config gRPC service - Watch refuses bad input with INVALID_ARGUMENT', async () => {

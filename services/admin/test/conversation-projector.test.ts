@@ -1,11 +1,12 @@
+import { status } from '@grpc/grpc-js';
 import {
   Channel,
   ConversationEvent,
   ConversationEventType,
   ConversationState,
+  ConversationSummary,
   SubjectCatalog,
   type ConfigServiceClient,
-  type ConversationSummary,
 } from '@switchboard/proto';
 import { connect, type JetStreamClient, type NatsConnection } from 'nats';
 import { CONVERSATIONS_DURABLE } from '../src/adapters/conversation-event-consumer';
@@ -17,6 +18,7 @@ import {
   dropDatabase,
   eventually,
   startTestAdmin,
+  statusOf,
   testConfig,
   type ConfigApi,
 } from './helpers';
@@ -76,6 +78,9 @@ describe('conversation projector', () => {
   const get = (tenantId: string, conversationId: string) =>
     api.getConversation({ tenantId, conversationId }).then((r) => r.conversation);
 
+  const statusOfGet = (tenantId: string, conversationId: string) =>
+    statusOf(api.getConversation({ tenantId, conversationId }));
+
   const list = (filter: { agentId?: string; visitorId?: string; openOnly?: boolean; tenantId?: string }) =>
     api
       .listConversations({
@@ -123,6 +128,7 @@ describe('conversation projector', () => {
 
     const conv1 = await get('demo', 'conv-1');
     expect(conv1).toEqual<ConversationSummary>({
+      ...ConversationSummary.fromPartial({}),
       tenantId: 'demo',
       conversationId: 'conv-1',
       state: S.CONVERSATION_STATE_CLOSED,
@@ -209,5 +215,125 @@ describe('conversation projector', () => {
     expect((await get('other', 'conv-1'))?.version).toBe(7);
     expect((await get('demo', 'conv-1'))?.version).toBe(3);
     expect((await list({})).every((c) => c.tenantId === 'demo')).toBe(true);
+  });
+
+  it('conversation projector - an event carrying the whole record stores every field of it', async () => {
+    const record: ConversationSummary = {
+      tenantId: 'full',
+      conversationId: 'rec-1',
+      state: S.CONVERSATION_STATE_CLOSED,
+      visitorId: 'visitor-9',
+      agentId: 'agent-alice',
+      lastSeq: 14,
+      openedAtMs: 1_700_000_100_000,
+      updatedAtMs: 1_700_000_190_000,
+      channel: Channel.CHANNEL_WEB_WIDGET,
+      version: 9,
+      groupId: 'sales',
+      priority: 2,
+      labels: ['vip', 'pricing'],
+      previousAgentId: 'agent-bob',
+      transferToAgentId: '',
+      queuedAtMs: 1_700_000_110_000,
+      assignedAtMs: 1_700_000_120_000,
+      acceptedAtMs: 1_700_000_130_000,
+      closedAtMs: 1_700_000_180_000,
+      reopenUntilMs: 1_700_000_780_000,
+      reopenCount: 1,
+      visitorContext: {
+        pageUrl: 'https://shop.example/pricing',
+        referrer: 'https://search.example/?q=价格',
+        userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+        language: 'zh-CN',
+        name: '小明',
+        email: 'xm@example.com',
+        groupId: 'sales',
+        fields: { order: 'A-17', 'company.name': 'ACME', $plan: 'pro' },
+      },
+      csat: { score: 5, comment: '谢谢!', atMs: 1_700_000_190_000, agentId: 'agent-alice' },
+      declinedAgentIds: ['agent-carol'],
+      agentDisplayName: 'Alice',
+    };
+    const rated = event('rec-1', {
+      type: T.CONVERSATION_EVENT_TYPE_RATED,
+      tenantId: 'full',
+      state: S.CONVERSATION_STATE_CLOSED,
+      fromState: S.CONVERSATION_STATE_CLOSED,
+      visitorId: 'visitor-9',
+      agentId: 'agent-alice',
+      lastSeq: 14,
+      atMs: 1_700_000_190_000,
+      version: 9,
+      conversation: record,
+    });
+    // An older event without the record arrives after it: the record must stay.
+    const stale = event('rec-1', { tenantId: 'full', visitorId: 'visitor-9', version: 3 });
+    const other: ConversationSummary = {
+      ...ConversationSummary.fromPartial({}),
+      tenantId: 'full',
+      conversationId: 'rec-2',
+      state: S.CONVERSATION_STATE_QUEUED,
+      visitorId: 'visitor-10',
+      openedAtMs: 1_700_000_200_000,
+      updatedAtMs: 1_700_000_200_000,
+      channel: Channel.CHANNEL_WEB_WIDGET,
+      version: 2,
+      groupId: 'general',
+      queuedAtMs: 1_700_000_200_000,
+    };
+    const queued = event('rec-2', {
+      type: T.CONVERSATION_EVENT_TYPE_QUEUED,
+      tenantId: 'full',
+      state: S.CONVERSATION_STATE_QUEUED,
+      fromState: S.CONVERSATION_STATE_WAITING,
+      visitorId: 'visitor-10',
+      atMs: 1_700_000_200_000,
+      version: 2,
+      conversation: other,
+    });
+    for (const e of [rated, stale, queued]) await publish(e);
+
+    await eventually(
+      () => list({ tenantId: 'full' }),
+      (cs) => cs.length === 2,
+      'both records projected',
+    );
+    const jsm = await nc.jetstreamManager();
+    await eventually(
+      () => jsm.consumers.info(catalog.streams.events, CONVERSATIONS_DURABLE),
+      (i) => i.num_ack_pending === 0 && i.num_pending === 0,
+      'consumer drained',
+    );
+    expect(await get('full', 'rec-1')).toEqual(record);
+    expect(await get('full', 'rec-2')).toEqual(other);
+    // The existing filters work on projected records.
+    const ids = async (filter: Parameters<typeof list>[0]) =>
+      (await list({ tenantId: 'full', ...filter })).map((c) => c.conversationId);
+    expect(await ids({})).toEqual(['rec-2', 'rec-1']);
+    expect(await ids({ openOnly: true })).toEqual(['rec-2']);
+    expect(await ids({ agentId: 'agent-alice' })).toEqual(['rec-1']);
+    expect(await ids({ visitorId: 'visitor-10' })).toEqual(['rec-2']);
+  });
+
+  it('conversation projector - a record naming another tenant than its subject is terminated', async () => {
+    const forged = event('rec-x', {
+      tenantId: 'full',
+      version: 1,
+      conversation: ConversationSummary.fromPartial({
+        tenantId: 'victim',
+        conversationId: 'rec-x',
+        state: S.CONVERSATION_STATE_WAITING,
+        version: 1,
+      }),
+    });
+    await publish(forged);
+    await publish(event('rec-y', { tenantId: 'full', visitorId: 'visitor-y', atMs: 1_700_000_300_000 }));
+    await eventually(
+      () => get('full', 'rec-y').catch(() => undefined),
+      (c) => c !== undefined,
+      'the next event projected',
+    );
+    expect(await statusOfGet('full', 'rec-x')).toBe(status.NOT_FOUND);
+    expect(await statusOfGet('victim', 'rec-x')).toBe(status.NOT_FOUND);
   });
 });

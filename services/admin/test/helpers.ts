@@ -1,19 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import { credentials, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import {
   ConfigServiceClient,
   type AuthenticateAgentRequest,
   type AuthenticateAgentResponse,
+  type DeleteCannedReplyRequest,
+  type DeleteCannedReplyResponse,
+  type DeleteGroupRequest,
+  type DeleteGroupResponse,
   type GetConversationRequest,
   type GetConversationResponse,
   type GetTenantRequest,
   type GetTenantResponse,
   type ListAgentsRequest,
   type ListAgentsResponse,
+  type ListCannedRepliesRequest,
+  type ListCannedRepliesResponse,
   type ListConversationsRequest,
   type ListConversationsResponse,
+  type ListGroupsRequest,
+  type ListGroupsResponse,
   type ResolveWidgetKeyRequest,
   type ResolveWidgetKeyResponse,
+  type UpdateTenantSettingsRequest,
+  type UpdateTenantSettingsResponse,
+  type UpsertAgentRequest,
+  type UpsertAgentResponse,
+  type UpsertCannedReplyRequest,
+  type UpsertCannedReplyResponse,
+  type UpsertGroupRequest,
+  type UpsertGroupResponse,
+  type WatchResponse,
 } from '@switchboard/proto';
 import { createLogger, startTelemetry } from '@switchboard/shared';
 import { MongoClient } from 'mongodb';
@@ -80,6 +102,14 @@ export interface ConfigApi {
   listAgents(req: ListAgentsRequest): Promise<ListAgentsResponse>;
   getConversation(req: GetConversationRequest): Promise<GetConversationResponse>;
   listConversations(req: ListConversationsRequest): Promise<ListConversationsResponse>;
+  upsertAgent(req: UpsertAgentRequest): Promise<UpsertAgentResponse>;
+  listGroups(req: ListGroupsRequest): Promise<ListGroupsResponse>;
+  upsertGroup(req: UpsertGroupRequest): Promise<UpsertGroupResponse>;
+  deleteGroup(req: DeleteGroupRequest): Promise<DeleteGroupResponse>;
+  listCannedReplies(req: ListCannedRepliesRequest): Promise<ListCannedRepliesResponse>;
+  upsertCannedReply(req: UpsertCannedReplyRequest): Promise<UpsertCannedReplyResponse>;
+  deleteCannedReply(req: DeleteCannedReplyRequest): Promise<DeleteCannedReplyResponse>;
+  updateTenantSettings(req: UpdateTenantSettingsRequest): Promise<UpdateTenantSettingsResponse>;
 }
 
 export function configApi(client: ConfigServiceClient): ConfigApi {
@@ -98,7 +128,40 @@ export function configApi(client: ConfigServiceClient): ConfigApi {
     listConversations: promised<ListConversationsRequest, ListConversationsResponse>((r, cb) =>
       client.listConversations(r, cb),
     ),
+    upsertAgent: promised<UpsertAgentRequest, UpsertAgentResponse>((r, cb) => client.upsertAgent(r, cb)),
+    listGroups: promised<ListGroupsRequest, ListGroupsResponse>((r, cb) => client.listGroups(r, cb)),
+    upsertGroup: promised<UpsertGroupRequest, UpsertGroupResponse>((r, cb) => client.upsertGroup(r, cb)),
+    deleteGroup: promised<DeleteGroupRequest, DeleteGroupResponse>((r, cb) => client.deleteGroup(r, cb)),
+    listCannedReplies: promised<ListCannedRepliesRequest, ListCannedRepliesResponse>((r, cb) =>
+      client.listCannedReplies(r, cb),
+    ),
+    upsertCannedReply: promised<UpsertCannedReplyRequest, UpsertCannedReplyResponse>((r, cb) =>
+      client.upsertCannedReply(r, cb),
+    ),
+    deleteCannedReply: promised<DeleteCannedReplyRequest, DeleteCannedReplyResponse>((r, cb) =>
+      client.deleteCannedReply(r, cb),
+    ),
+    updateTenantSettings: promised<UpdateTenantSettingsRequest, UpdateTenantSettingsResponse>((r, cb) =>
+      client.updateTenantSettings(r, cb),
+    ),
   };
+}
+
+/** What a Watch stream delivered so far. */
+export interface CollectedWatch {
+  messages: WatchResponse[];
+  errors: ServiceError[];
+  ended: boolean;
+}
+
+export function collectWatch(stream: ClientReadableStream<WatchResponse>): CollectedWatch {
+  const c: CollectedWatch = { messages: [], errors: [], ended: false };
+  stream.on('data', (m: WatchResponse) => c.messages.push(m));
+  stream.on('error', (e: ServiceError) => c.errors.push(e));
+  stream.on('end', () => {
+    c.ended = true;
+  });
+  return c;
 }
 
 /** The gRPC status code a call failed with. */
@@ -109,6 +172,24 @@ export async function statusOf(p: Promise<unknown>): Promise<number | undefined>
   } catch (err) {
     return (err as Partial<ServiceError>).code;
   }
+}
+
+/** The gRPC status and the typed `sb-error-code` a call failed with. */
+export async function failureOf(
+  p: Promise<unknown>,
+): Promise<{ code: number | undefined; errorCode: string | undefined; details: string | undefined }> {
+  try {
+    await p;
+  } catch (err) {
+    const se = err as Partial<ServiceError>;
+    const carried = se.metadata?.get('sb-error-code')[0];
+    return {
+      code: se.code,
+      errorCode: typeof carried === 'string' ? carried : undefined,
+      details: se.details,
+    };
+  }
+  throw new Error('expected the call to fail');
 }
 
 /** Polls until `probe` returns a value that satisfies `cond`, or fails with the last value seen. */

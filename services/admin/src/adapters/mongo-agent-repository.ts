@@ -13,6 +13,9 @@ const PUBLIC_FIELDS = {
   max_concurrent: 1,
   created_at: 1,
   updated_at: 1,
+  group_ids: 1,
+  skills: 1,
+  languages: 1,
 } as const;
 
 export function agentFromDoc(doc: Omit<AgentDoc, 'password_hash'>): Agent {
@@ -25,6 +28,9 @@ export function agentFromDoc(doc: Omit<AgentDoc, 'password_hash'>): Agent {
     maxConcurrent: doc.max_concurrent,
     createdAtMs: doc.created_at.getTime(),
     updatedAtMs: doc.updated_at.getTime(),
+    groupIds: doc.group_ids ?? [],
+    skills: doc.skills ?? [],
+    languages: doc.languages ?? [],
   };
 }
 
@@ -38,6 +44,9 @@ export function agentToPublicDoc(agent: Agent): Omit<AgentDoc, 'password_hash'> 
     max_concurrent: agent.maxConcurrent,
     created_at: new Date(agent.createdAtMs),
     updated_at: new Date(agent.updatedAtMs),
+    group_ids: agent.groupIds,
+    skills: agent.skills,
+    languages: agent.languages,
   };
 }
 
@@ -53,6 +62,16 @@ export class MongoAgentRepository implements AgentRepository {
     return storeCall('agents.findByEmail', async () => {
       const doc = await this.collection.findOne({ tenant_id: tenantId, email });
       return doc === null ? undefined : { agent: agentFromDoc(doc), passwordHash: doc.password_hash };
+    });
+  }
+
+  findById(tenantId: string, agentId: string): Promise<Agent | undefined> {
+    return storeCall('agents.findById', async () => {
+      const doc = await this.collection.findOne(
+        { _id: agentId, tenant_id: tenantId },
+        { projection: PUBLIC_FIELDS },
+      );
+      return doc === null ? undefined : agentFromDoc(doc);
     });
   }
 
@@ -93,6 +112,9 @@ export class MongoAgentRepository implements AgentRepository {
             role: doc.role,
             max_concurrent: doc.max_concurrent,
             updated_at: doc.updated_at,
+            group_ids: doc.group_ids ?? [],
+            skills: doc.skills ?? [],
+            languages: doc.languages ?? [],
             password_hash: stored.passwordHash,
           },
         },

@@ -8,6 +8,8 @@ import {
 import type { Collection, Db, Filter } from 'mongodb';
 import type { ConfigChange, ConfigChangeLog, RevisionMark } from '../domain/ports';
 import { agentFromDoc, agentToPublicDoc } from './mongo-agent-repository';
+import { cannedReplyFromDoc, cannedReplyToDoc } from './mongo-canned-reply-repository';
+import { groupFromDoc, groupToDoc } from './mongo-group-repository';
 import { tenantFromDoc, tenantToDoc } from './mongo-tenant-repository';
 import { widgetKeyFromDoc, widgetKeyToDoc } from './mongo-widget-key-repository';
 import {
@@ -15,8 +17,10 @@ import {
   isDuplicateKey,
   storeCall,
   type AgentDoc,
+  type CannedReplyDoc,
   type ConfigChangeDoc,
   type CounterDoc,
+  type GroupDoc,
   type TenantDoc,
   type WidgetKeyDoc,
 } from './mongo';
@@ -36,6 +40,10 @@ function valueToDoc(value: ChangeValue): Record<string, unknown> | null {
       return { ...agentToPublicDoc(value.value) };
     case 'widgetKey':
       return { ...widgetKeyToDoc(value.value) };
+    case 'group':
+      return { ...groupToDoc(value.value) };
+    case 'cannedReply':
+      return { ...cannedReplyToDoc(value.value) };
   }
 }
 
@@ -48,6 +56,10 @@ function valueFromDoc(entity: ConfigEntity, value: Record<string, unknown> | nul
       return { $case: 'agent', value: agentFromDoc(value as unknown as Omit<AgentDoc, 'password_hash'>) };
     case ConfigEntity.CONFIG_ENTITY_WIDGET_KEY:
       return { $case: 'widgetKey', value: widgetKeyFromDoc(value as unknown as WidgetKeyDoc) };
+    case ConfigEntity.CONFIG_ENTITY_GROUP:
+      return { $case: 'group', value: groupFromDoc(value as unknown as GroupDoc) };
+    case ConfigEntity.CONFIG_ENTITY_CANNED_REPLY:
+      return { $case: 'cannedReply', value: cannedReplyFromDoc(value as unknown as CannedReplyDoc) };
     case ConfigEntity.CONFIG_ENTITY_UNSPECIFIED:
     case ConfigEntity.UNRECOGNIZED:
       return undefined;

@@ -1,7 +1,9 @@
 import type { Db } from 'mongodb';
 import { MongoAgentRepository } from './mongo-agent-repository';
+import { MongoCannedReplyRepository } from './mongo-canned-reply-repository';
 import { MongoConfigChangeLog } from './mongo-config-change-log';
 import { MongoConversationRepository } from './mongo-conversation-repository';
+import { MongoGroupRepository } from './mongo-group-repository';
 import { MongoTenantRepository } from './mongo-tenant-repository';
 import { MongoWidgetKeyRepository } from './mongo-widget-key-repository';
 
@@ -9,6 +11,8 @@ export interface MongoRepositories {
   readonly tenants: MongoTenantRepository;
   readonly agents: MongoAgentRepository;
   readonly widgetKeys: MongoWidgetKeyRepository;
+  readonly groups: MongoGroupRepository;
+  readonly cannedReplies: MongoCannedReplyRepository;
   readonly conversations: MongoConversationRepository;
   readonly changes: MongoConfigChangeLog;
 }
@@ -19,6 +23,8 @@ export function createMongoRepositories(db: Db): MongoRepositories {
     tenants: new MongoTenantRepository(db),
     agents: new MongoAgentRepository(db),
     widgetKeys: new MongoWidgetKeyRepository(db),
+    groups: new MongoGroupRepository(db),
+    cannedReplies: new MongoCannedReplyRepository(db),
     conversations: new MongoConversationRepository(db),
     changes: new MongoConfigChangeLog(db),
   };

@@ -1,7 +1,12 @@
-import type { Tenant } from '@switchboard/proto';
+import { TenantSettings, type Tenant } from '@switchboard/proto';
 import type { Collection, Db } from 'mongodb';
 import type { TenantRepository } from '../domain/ports';
-import { Collections, storeCall, type TenantDoc } from './mongo';
+import { Collections, storeCall, type ProtoJsonDoc, type TenantDoc } from './mongo';
+
+/** Settings are stored in their protobuf JSON form, so a field added to TenantSettings needs no migration. */
+export function settingsToDoc(settings: TenantSettings): ProtoJsonDoc {
+  return TenantSettings.toJSON(settings) as ProtoJsonDoc;
+}
 
 export function tenantFromDoc(doc: TenantDoc): Tenant {
   return {
@@ -9,6 +14,8 @@ export function tenantFromDoc(doc: TenantDoc): Tenant {
     name: doc.name,
     createdAtMs: doc.created_at.getTime(),
     updatedAtMs: doc.updated_at.getTime(),
+    settings:
+      doc.settings === undefined || doc.settings === null ? undefined : TenantSettings.fromJSON(doc.settings),
   };
 }
 
@@ -18,6 +25,7 @@ export function tenantToDoc(tenant: Tenant): TenantDoc {
     name: tenant.name,
     created_at: new Date(tenant.createdAtMs),
     updated_at: new Date(tenant.updatedAtMs),
+    settings: tenant.settings === undefined ? null : settingsToDoc(tenant.settings),
   };
 }
 
@@ -39,6 +47,7 @@ export class MongoTenantRepository implements TenantRepository {
   save(tenant: Tenant): Promise<void> {
     const doc = tenantToDoc(tenant);
     return storeCall('tenants.save', async () => {
+      // Settings have their own write (saveSettings), so a rename never overwrites a settings update.
       await this.collection.updateOne(
         { _id: doc._id },
         {
@@ -47,6 +56,16 @@ export class MongoTenantRepository implements TenantRepository {
         },
         { upsert: true },
       );
+    });
+  }
+
+  saveSettings(tenantId: string, settings: TenantSettings, updatedAtMs: number): Promise<boolean> {
+    return storeCall('tenants.saveSettings', async () => {
+      const result = await this.collection.updateOne(
+        { _id: tenantId },
+        { $set: { settings: settingsToDoc(settings), updated_at: new Date(updatedAtMs) } },
+      );
+      return result.matchedCount === 1;
     });
   }
 

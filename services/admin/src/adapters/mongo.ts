@@ -19,15 +19,22 @@ export const Collections = {
   agents: 'agents',
   widgetKeys: 'widget_keys',
   conversations: 'conversations',
+  groups: 'groups',
+  cannedReplies: 'canned_replies',
   configChanges: 'config_changes',
   counters: 'counters',
 } as const;
+
+/** Protobuf JSON (lowerCamelCase, defaults left out) of a nested policy message, e.g. TenantSettings. */
+export type ProtoJsonDoc = Record<string, unknown>;
 
 export interface TenantDoc {
   _id: string;
   name: string;
   created_at: Date;
   updated_at: Date;
+  /** TenantSettings; absent until UpdateTenantSettings first runs (then every default applies). */
+  settings?: ProtoJsonDoc | null;
 }
 
 export interface AgentDoc {
@@ -40,6 +47,10 @@ export interface AgentDoc {
   password_hash: string;
   created_at: Date;
   updated_at: Date;
+  // Absent in documents written before groups existed.
+  group_ids?: string[];
+  skills?: string[];
+  languages?: string[];
 }
 
 export interface WidgetKeyDoc {
@@ -62,6 +73,71 @@ export interface ConversationDoc {
   updated_at: Date;
   channel: string;
   version: number;
+  // The rest is absent in documents projected before ConversationEvent carried the whole record.
+  group_id?: string;
+  priority?: number;
+  labels?: string[];
+  previous_agent_id?: string;
+  transfer_to_agent_id?: string;
+  /** Times that are 0 in the record are stored as null. */
+  queued_at?: Date | null;
+  assigned_at?: Date | null;
+  accepted_at?: Date | null;
+  closed_at?: Date | null;
+  reopen_until?: Date | null;
+  reopen_count?: number;
+  visitor_context?: VisitorContextDoc | null;
+  csat?: CsatDoc | null;
+  declined_agent_ids?: string[];
+  agent_display_name?: string;
+}
+
+export interface VisitorContextDoc {
+  page_url: string;
+  referrer: string;
+  user_agent: string;
+  language: string;
+  name: string;
+  email: string;
+  group_id: string;
+  /** The pre-chat form's other fields as pairs: form keys are free text, and may contain `.` or start with `$`. */
+  fields: { key: string; value: string }[];
+}
+
+export interface CsatDoc {
+  score: number;
+  comment: string;
+  at: Date;
+  agent_id: string;
+}
+
+export interface GroupDoc {
+  /** `${tenant_id}:${group_id}`: group ids are unique per tenant only. */
+  _id: string;
+  tenant_id: string;
+  group_id: string;
+  name: string;
+  skills: string[];
+  languages: string[];
+  manual_pick: boolean;
+  max_concurrent_per_agent: number;
+  /** BusinessHours; null when the group uses the tenant's. */
+  business_hours: ProtoJsonDoc | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface CannedReplyDoc {
+  /** `${tenant_id}:${reply_id}` */
+  _id: string;
+  tenant_id: string;
+  reply_id: string;
+  /** '' for a reply shared by the tenant. */
+  agent_id: string;
+  shortcut: string;
+  text: string;
+  created_at: Date;
+  updated_at: Date;
 }
 
 export interface ConfigChangeDoc {
@@ -71,7 +147,7 @@ export interface ConfigChangeDoc {
   entity_id: string;
   op: string;
   at: Date;
-  /** The record after the change, in the record's own document shape minus secrets. */
+  /** The record after the change, in the record's own document shape minus secrets; null for a DELETE. */
   value: Record<string, unknown> | null;
 }
 
@@ -88,6 +164,11 @@ export const indexes: Readonly<Record<string, IndexDescription[]>> = {
     { key: { tenant_id: 1, agent_id: 1, state: 1 }, name: 'tenant_agent_state' },
     { key: { tenant_id: 1, visitor_id: 1 }, name: 'tenant_visitor' },
     { key: { tenant_id: 1, updated_at: 1 }, name: 'tenant_updated' },
+  ],
+  [Collections.groups]: [{ key: { tenant_id: 1, group_id: 1 }, name: 'tenant_group' }],
+  [Collections.cannedReplies]: [
+    // One shortcut per owner: the tenant (agent_id '') or one agent.
+    { key: { tenant_id: 1, agent_id: 1, shortcut: 1 }, name: 'tenant_owner_shortcut_unique', unique: true },
   ],
   [Collections.configChanges]: [
     { key: { revision: 1 }, name: 'revision_unique', unique: true },

@@ -2,15 +2,18 @@ import {
   AgentRole,
   Channel,
   ConversationState,
+  ConversationSummary,
   ErrorCode,
-  type ConversationSummary,
+  TenantSettings,
 } from '@switchboard/proto';
 import type { SwitchboardError } from '@switchboard/shared';
 import {
   fastHasher,
   InMemoryAgents,
+  InMemoryCannedReplies,
   InMemoryChangeLog,
   InMemoryConversations,
+  InMemoryGroups,
   InMemoryNotifications,
   InMemoryTenants,
   InMemoryWidgetKeys,
@@ -24,6 +27,8 @@ async function sut() {
     agents: new InMemoryAgents(),
     widgetKeys: new InMemoryWidgetKeys(),
     conversations: new InMemoryConversations(),
+    groups: new InMemoryGroups(),
+    cannedReplies: new InMemoryCannedReplies(),
     hasher: fastHasher(),
   };
   const admin = new ConfigAdministration({
@@ -42,7 +47,7 @@ async function sut() {
     password: 'switchboard',
   });
   await admin.upsertWidgetKey({ tenantId: 'demo', key: 'demo-widget-key', name: 'Site' });
-  return { directory: new ConfigDirectory(deps), ...deps };
+  return { directory: new ConfigDirectory(deps), admin, ...deps };
 }
 
 async function failure(p: Promise<unknown>): Promise<SwitchboardError> {
@@ -55,7 +60,7 @@ async function failure(p: Promise<unknown>): Promise<SwitchboardError> {
 }
 
 function conversation(id: string, overrides: Partial<ConversationSummary> = {}): ConversationSummary {
-  return {
+  return ConversationSummary.fromPartial({
     tenantId: 'demo',
     conversationId: id,
     state: ConversationState.CONVERSATION_STATE_WAITING,
@@ -67,7 +72,7 @@ function conversation(id: string, overrides: Partial<ConversationSummary> = {}):
     channel: Channel.CHANNEL_WEB_WIDGET,
     version: 1,
     ...overrides,
-  };
+  });
 }
 
 describe('config directory', () => {
@@ -148,6 +153,68 @@ describe('config directory', () => {
     expect((await directory.getConversation('other', 'c4')).tenantId).toBe('other');
     expect((await failure(directory.listConversations({ ...q, agentId: 'a.b' }))).code).toBe(
       ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    );
+  });
+});
+
+describe('config directory - groups and canned replies', () => {
+  it('config directory - lists a tenant groups by id and refuses unknown tenants', async () => {
+    const { directory, admin } = await sut();
+    await admin.upsertGroup({ tenantId: 'demo', id: 'support', name: 'Support' });
+    await admin.upsertGroup({ tenantId: 'demo', id: 'general', name: 'General' });
+    await admin.upsertGroup({ tenantId: 'other', id: 'vip', name: 'VIP' });
+    expect((await directory.listGroups('demo')).map((g) => g.id)).toEqual(['general', 'support']);
+    expect((await failure(directory.listGroups('missing'))).code).toBe(ErrorCode.ERROR_CODE_UNKNOWN_TENANT);
+    expect((await failure(directory.listGroups('a.b'))).code).toBe(ErrorCode.ERROR_CODE_INVALID_ARGUMENT);
+  });
+
+  it('config directory - canned replies: shared ones, plus the agent own first on equal shortcuts', async () => {
+    const { directory, admin, agents } = await sut();
+    const alice = (await agents.findByEmail('demo', 'alice@demo.test'))?.agent.id ?? '';
+    await admin.upsertAgent({
+      tenantId: 'demo',
+      email: 'bob@demo.test',
+      displayName: 'Bob',
+      role: AgentRole.AGENT_ROLE_AGENT,
+      maxConcurrent: 2,
+      password: 'switchboard',
+    });
+    const bob = (await agents.findByEmail('demo', 'bob@demo.test'))?.agent.id ?? '';
+    await admin.upsertCannedReply({ tenantId: 'demo', shortcut: 'hello', text: 'Shared hello' });
+    await admin.upsertCannedReply({ tenantId: 'demo', shortcut: 'bye', text: 'Shared bye' });
+    await admin.upsertCannedReply({
+      tenantId: 'demo',
+      agentId: alice,
+      shortcut: 'hello',
+      text: 'Alice hello',
+    });
+    await admin.upsertCannedReply({
+      tenantId: 'demo',
+      agentId: alice,
+      shortcut: 'refund',
+      text: 'Alice refund',
+    });
+    await admin.upsertCannedReply({ tenantId: 'demo', agentId: bob, shortcut: 'bob', text: 'Bob only' });
+    const texts = async (agentId: string) =>
+      (await directory.listCannedReplies('demo', agentId)).map((r) => r.text);
+    expect(await texts('')).toEqual(['Shared bye', 'Shared hello']);
+    expect(await texts(alice)).toEqual(['Shared bye', 'Alice hello', 'Shared hello', 'Alice refund']);
+    expect(await texts(bob)).toEqual(['Bob only', 'Shared bye', 'Shared hello']);
+    expect((await failure(directory.listCannedReplies('missing', ''))).code).toBe(
+      ErrorCode.ERROR_CODE_UNKNOWN_TENANT,
+    );
+    expect((await failure(directory.listCannedReplies('demo', 'a.b'))).code).toBe(
+      ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    );
+  });
+
+  it('config directory - GetTenant returns the settings', async () => {
+    const { directory, admin } = await sut();
+    await admin.upsertGroup({ tenantId: 'demo', id: 'general', name: 'General' });
+    await admin.updateTenantSettings('demo', TenantSettings.fromPartial({ defaultGroupId: 'general' }));
+    expect((await directory.getTenant('demo')).settings?.defaultGroupId).toBe('general');
+    expect((await directory.resolveWidgetKey('demo-widget-key')).tenant.settings?.defaultGroupId).toBe(
+      'general',
     );
   });
 });

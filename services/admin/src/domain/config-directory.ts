@@ -1,13 +1,22 @@
 import {
   ErrorCode,
   type Agent,
+  type CannedReply,
   type ConversationSummary,
+  type Group,
   type Tenant,
   type WidgetKey,
 } from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import type { PasswordHasher } from './password';
-import type { AgentRepository, ConversationRepository, TenantRepository, WidgetKeyRepository } from './ports';
+import type {
+  AgentRepository,
+  CannedReplyRepository,
+  ConversationRepository,
+  GroupRepository,
+  TenantRepository,
+  WidgetKeyRepository,
+} from './ports';
 import {
   listLimit,
   optionalSubjectToken,
@@ -29,6 +38,8 @@ export interface ConfigDirectoryDeps {
   readonly agents: AgentRepository;
   readonly widgetKeys: WidgetKeyRepository;
   readonly conversations: ConversationRepository;
+  readonly groups: GroupRepository;
+  readonly cannedReplies: CannedReplyRepository;
   readonly hasher: PasswordHasher;
 }
 
@@ -81,6 +92,29 @@ export class ConfigDirectory {
     return this.deps.agents.list(tenantId);
   }
 
+  /** Ordered by id; NOT_FOUND for an unknown tenant. */
+  async listGroups(tenantId: string): Promise<Group[]> {
+    await this.getTenant(tenantId);
+    return this.deps.groups.list(tenantId);
+  }
+
+  /**
+   * The tenant's shared replies plus, when `agentId` is set, that agent's own; sorted by shortcut, and
+   * where an agent's reply has the same shortcut as a shared one, the agent's comes first (it wins in the
+   * console).
+   */
+  async listCannedReplies(tenantId: string, agentId: string): Promise<CannedReply[]> {
+    const agent = optionalSubjectToken('agent_id', agentId);
+    await this.getTenant(tenantId);
+    const replies = await this.deps.cannedReplies.list(tenantId, agent === undefined ? [''] : ['', agent]);
+    return replies.sort(
+      (a, b) =>
+        compareStrings(a.shortcut, b.shortcut) ||
+        Number(a.agentId === '') - Number(b.agentId === '') ||
+        compareStrings(a.id, b.id),
+    );
+  }
+
   async getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary> {
     const found = await this.deps.conversations.find(
       requireSubjectToken('tenant_id', tenantId),
@@ -101,6 +135,11 @@ export class ConfigDirectory {
     };
     return this.deps.conversations.list(requireSubjectToken('tenant_id', query.tenantId), filter);
   }
+}
+
+/** Code-unit order, like MongoDB's default (binary) collation. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function unknownTenant(): SwitchboardError {

@@ -1,4 +1,13 @@
-import type { Agent, ConversationSummary, Tenant, WatchResponse, WidgetKey } from '@switchboard/proto';
+import type {
+  Agent,
+  CannedReply,
+  ConversationSummary,
+  Group,
+  Tenant,
+  TenantSettings,
+  WatchResponse,
+  WidgetKey,
+} from '@switchboard/proto';
 
 // Interfaces the domain owns; adapters implement them (MongoDB, NATS), unit tests fake them.
 
@@ -13,13 +22,17 @@ export interface StoredAgent {
 
 export interface TenantRepository {
   findById(tenantId: string): Promise<Tenant | undefined>;
-  /** Inserts or replaces the tenant's name and updated_at; created_at is kept on update. */
+  /** Inserts or replaces the tenant's name and updated_at; created_at and settings are kept on update. */
   save(tenant: Tenant): Promise<void>;
+  /** Replaces the settings and updated_at only; false when the tenant does not exist. */
+  saveSettings(tenantId: string, settings: TenantSettings, updatedAtMs: number): Promise<boolean>;
   count(): Promise<number>;
 }
 
 export interface AgentRepository {
   findByEmail(tenantId: string, email: string): Promise<StoredAgent | undefined>;
+  /** Without credentials. */
+  findById(tenantId: string, agentId: string): Promise<Agent | undefined>;
   /** The tenant's agents ordered by email, without credentials. */
   list(tenantId: string): Promise<Agent[]>;
   /** 'duplicate' when (tenant_id, email) is already taken. */
@@ -34,6 +47,30 @@ export interface WidgetKeyRepository {
   /** 'taken' when the key already belongs to another tenant. */
   save(widgetKey: WidgetKey): Promise<'saved' | 'taken'>;
   list(tenantId: string): Promise<WidgetKey[]>;
+}
+
+export interface GroupRepository {
+  find(tenantId: string, groupId: string): Promise<Group | undefined>;
+  /** The tenant's groups ordered by id. */
+  list(tenantId: string): Promise<Group[]>;
+  /** Creates only: 'duplicate' when the tenant already has a group with that id. */
+  insert(group: Group): Promise<'inserted' | 'duplicate'>;
+  /** Creates or replaces; created_at is kept on replace. */
+  save(group: Group): Promise<void>;
+  /** False when there was no such group. */
+  delete(tenantId: string, groupId: string): Promise<boolean>;
+}
+
+export interface CannedReplyRepository {
+  find(tenantId: string, replyId: string): Promise<CannedReply | undefined>;
+  /** The owner's reply with this shortcut; agentId '' is the tenant (shared replies). */
+  findByShortcut(tenantId: string, agentId: string, shortcut: string): Promise<CannedReply | undefined>;
+  /** Replies whose agent_id is one of `owners` ('' for shared ones), in no particular order. */
+  list(tenantId: string, owners: readonly string[]): Promise<CannedReply[]>;
+  /** Creates or replaces; 'duplicate' when the owner already has another reply with this shortcut. */
+  save(reply: CannedReply): Promise<'saved' | 'duplicate'>;
+  /** False when there was no such reply. */
+  delete(tenantId: string, replyId: string): Promise<boolean>;
 }
 
 export interface ConversationFilter {

@@ -2,14 +2,22 @@ import { AgentRole, ErrorCode } from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import {
   listLimit,
+  MAX_REPLY_TEXT,
   normalizeEmail,
+  optionalMaxConcurrent,
   optionalSubjectToken,
   optionalVisitorId,
+  requireLanguages,
   requireMaxConcurrent,
   requireName,
+  requireReplyText,
   requireRevision,
   requireRole,
+  requireShortcut,
   requireSubjectToken,
+  requireSubjectTokens,
+  requireTags,
+  requireTimeZone,
   requireWidgetKey,
 } from './validation';
 
@@ -85,5 +93,64 @@ describe('validation', () => {
     expect(requireRevision(42)).toBe(42);
     expect(codeOf(() => requireRevision(-1))).toBe(INVALID);
     expect(codeOf(() => requireRevision(2 ** 60))).toBe(INVALID);
+  });
+
+  it('validation - a limit of 0 means the default where the contract allows it', () => {
+    expect(optionalMaxConcurrent(0, 'max_concurrent_per_agent')).toBe(0);
+    expect(optionalMaxConcurrent(100, 'max_concurrent_per_agent')).toBe(100);
+    for (const bad of [-1, 1.5, 101]) {
+      expect(codeOf(() => optionalMaxConcurrent(bad, 'max_concurrent_per_agent'))).toBe(INVALID);
+    }
+  });
+
+  it('validation - skills are trimmed, de-duplicated, bounded in length and count', () => {
+    expect(requireTags('skills', [' sales ', 'billing', 'sales'])).toEqual(['sales', 'billing']);
+    expect(requireTags('skills', [])).toEqual([]);
+    expect(codeOf(() => requireTags('skills', ['']))).toBe(INVALID);
+    expect(codeOf(() => requireTags('skills', ['x'.repeat(65)]))).toBe(INVALID);
+    expect(codeOf(() => requireTags('skills', ['a\u0000b']))).toBe(INVALID);
+    const many = Array.from({ length: 33 }, (_, i) => `s${i}`);
+    expect(codeOf(() => requireTags('skills', many))).toBe(INVALID);
+  });
+
+  it('validation - languages are canonical BCP 47 tags', () => {
+    expect(requireLanguages('languages', ['en', 'zh-cn', 'ZH-CN', 'pt-BR'])).toEqual([
+      'en',
+      'zh-CN',
+      'pt-BR',
+    ]);
+    for (const bad of ['', 'not a tag', 'x'.repeat(36), 'en_US']) {
+      expect(codeOf(() => requireLanguages('languages', [bad]))).toBe(INVALID);
+    }
+  });
+
+  it('validation - id lists are subject tokens without duplicates', () => {
+    expect(requireSubjectTokens('group_ids', ['general', 'sales', 'general'])).toEqual(['general', 'sales']);
+    expect(codeOf(() => requireSubjectTokens('group_ids', ['a.b']))).toBe(INVALID);
+  });
+
+  it('validation - time zones must be IANA zones the runtime knows; empty is UTC', () => {
+    expect(requireTimeZone('tz', '')).toBe('');
+    expect(requireTimeZone('tz', 'Asia/Shanghai')).toBe('Asia/Shanghai');
+    expect(requireTimeZone('tz', 'Europe/Berlin')).toBe('Europe/Berlin');
+    for (const bad of ['Mars/Olympus', 'UTC+99', 'x'.repeat(65)]) {
+      expect(codeOf(() => requireTimeZone('tz', bad))).toBe(INVALID);
+    }
+  });
+
+  it('validation - shortcuts are lowercased tokens of at most 32 characters', () => {
+    expect(requireShortcut(' Hello ')).toBe('hello');
+    expect(requireShortcut('refund_policy-2')).toBe('refund_policy-2');
+    for (const bad of ['', 'with space', 'a/b', 'é', 'x'.repeat(33)]) {
+      expect(codeOf(() => requireShortcut(bad))).toBe(INVALID);
+    }
+  });
+
+  it('validation - reply text is kept verbatim, not blank, at most 2000 characters', () => {
+    expect(requireReplyText('  Hi {{visitor.name}}\n')).toBe('  Hi {{visitor.name}}\n');
+    expect(requireReplyText('x'.repeat(MAX_REPLY_TEXT))).toHaveLength(MAX_REPLY_TEXT);
+    expect(codeOf(() => requireReplyText(''))).toBe(INVALID);
+    expect(codeOf(() => requireReplyText(' \n '))).toBe(INVALID);
+    expect(codeOf(() => requireReplyText('x'.repeat(MAX_REPLY_TEXT + 1)))).toBe(INVALID);
   });
 });

@@ -1,15 +1,25 @@
 // In-memory implementations of the domain's ports, for unit tests.
-import type { Agent, ConversationSummary, Tenant, WidgetKey } from '@switchboard/proto';
+import type {
+  Agent,
+  CannedReply,
+  ConversationSummary,
+  Group,
+  Tenant,
+  TenantSettings,
+  WidgetKey,
+} from '@switchboard/proto';
 import { ConversationState } from '@switchboard/proto';
 import { PasswordHasher, type ScryptParams } from '../domain/password';
 import type {
   AgentRepository,
+  CannedReplyRepository,
   ChangeAnnouncer,
   ChangeSignal,
   ConfigChange,
   ConfigChangeLog,
   ConversationFilter,
   ConversationRepository,
+  GroupRepository,
   RevisionMark,
   StoredAgent,
   TenantRepository,
@@ -32,8 +42,18 @@ export class InMemoryTenants implements TenantRepository {
 
   save(tenant: Tenant): Promise<void> {
     const current = this.rows.get(tenant.id);
-    this.rows.set(tenant.id, { ...tenant, createdAtMs: current?.createdAtMs ?? tenant.createdAtMs });
+    this.rows.set(tenant.id, {
+      ...tenant,
+      createdAtMs: current?.createdAtMs ?? tenant.createdAtMs,
+      settings: current?.settings,
+    });
     return Promise.resolve();
+  }
+
+  saveSettings(tenantId: string, settings: TenantSettings, updatedAtMs: number): Promise<boolean> {
+    const current = this.rows.get(tenantId);
+    if (current !== undefined) this.rows.set(tenantId, { ...current, settings, updatedAtMs });
+    return Promise.resolve(current !== undefined);
   }
 
   count(): Promise<number> {
@@ -48,6 +68,11 @@ export class InMemoryAgents implements AgentRepository {
     return Promise.resolve(
       [...this.rows.values()].find((s) => s.agent.tenantId === tenantId && s.agent.email === email),
     );
+  }
+
+  findById(tenantId: string, agentId: string): Promise<Agent | undefined> {
+    const stored = this.rows.get(agentId);
+    return Promise.resolve(stored?.agent.tenantId === tenantId ? stored.agent : undefined);
   }
 
   list(tenantId: string): Promise<Agent[]> {
@@ -90,6 +115,73 @@ export class InMemoryWidgetKeys implements WidgetKeyRepository {
 
   list(tenantId: string): Promise<WidgetKey[]> {
     return Promise.resolve([...this.rows.values()].filter((k) => k.tenantId === tenantId));
+  }
+}
+
+export class InMemoryGroups implements GroupRepository {
+  readonly rows = new Map<string, Group>();
+
+  find(tenantId: string, groupId: string): Promise<Group | undefined> {
+    return Promise.resolve(this.rows.get(`${tenantId}:${groupId}`));
+  }
+
+  list(tenantId: string): Promise<Group[]> {
+    const groups = [...this.rows.values()].filter((g) => g.tenantId === tenantId);
+    return Promise.resolve(groups.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  }
+
+  insert(group: Group): Promise<'inserted' | 'duplicate'> {
+    const key = `${group.tenantId}:${group.id}`;
+    if (this.rows.has(key)) return Promise.resolve('duplicate');
+    this.rows.set(key, group);
+    return Promise.resolve('inserted');
+  }
+
+  save(group: Group): Promise<void> {
+    const key = `${group.tenantId}:${group.id}`;
+    const current = this.rows.get(key);
+    this.rows.set(key, { ...group, createdAtMs: current?.createdAtMs ?? group.createdAtMs });
+    return Promise.resolve();
+  }
+
+  delete(tenantId: string, groupId: string): Promise<boolean> {
+    return Promise.resolve(this.rows.delete(`${tenantId}:${groupId}`));
+  }
+}
+
+/** Enforces one shortcut per owner like the unique index does. */
+export class InMemoryCannedReplies implements CannedReplyRepository {
+  readonly rows = new Map<string, CannedReply>();
+
+  find(tenantId: string, replyId: string): Promise<CannedReply | undefined> {
+    return Promise.resolve(this.rows.get(`${tenantId}:${replyId}`));
+  }
+
+  findByShortcut(tenantId: string, agentId: string, shortcut: string): Promise<CannedReply | undefined> {
+    return Promise.resolve(
+      [...this.rows.values()].find(
+        (r) => r.tenantId === tenantId && r.agentId === agentId && r.shortcut === shortcut,
+      ),
+    );
+  }
+
+  list(tenantId: string, owners: readonly string[]): Promise<CannedReply[]> {
+    return Promise.resolve(
+      [...this.rows.values()].filter((r) => r.tenantId === tenantId && owners.includes(r.agentId)),
+    );
+  }
+
+  async save(reply: CannedReply): Promise<'saved' | 'duplicate'> {
+    const clash = await this.findByShortcut(reply.tenantId, reply.agentId, reply.shortcut);
+    if (clash !== undefined && clash.id !== reply.id) return 'duplicate';
+    const key = `${reply.tenantId}:${reply.id}`;
+    const current = this.rows.get(key);
+    this.rows.set(key, { ...reply, createdAtMs: current?.createdAtMs ?? reply.createdAtMs });
+    return 'saved';
+  }
+
+  delete(tenantId: string, replyId: string): Promise<boolean> {
+    return Promise.resolve(this.rows.delete(`${tenantId}:${replyId}`));
   }
 }
 
