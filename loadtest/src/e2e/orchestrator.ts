@@ -139,8 +139,17 @@ export class E2eRun {
         mongoDatabase: namespace,
         clickhouseDatabase: namespace,
         seed: true,
-        // The skeleton router caps each agent at 5 conversations; let the seeded agents take them all.
-        env: { routing: { MAX_CONVERSATIONS_PER_AGENT: String(o.visitors) } },
+        // Routing respects each agent's capacity; let the seeded agents take every conversation.
+        env: {
+          admin: {
+            SEED_AGENT_MAX_CONCURRENT: String(
+              Math.min(
+                100,
+                Math.ceil(o.visitors / Math.max(1, Math.min(o.agents, DEMO_AGENT_ACCOUNTS.length))),
+              ),
+            ),
+          },
+        },
         onLine: (service, line) => {
           this.#onServiceLine(service, line);
         },

@@ -43,6 +43,11 @@ export const seedConfigSchema = z.object({
   SB_NAMESPACE: commonEnv.SB_NAMESPACE,
   ...mongoEnv,
   SEED_AGENT_PASSWORD: z.string().min(1).default('switchboard'),
+  /**
+   * Overrides every demo agent's max_concurrent (default: each agent's own, 2). Test suites and the
+   * benchmark that put many conversations on the two demo agents raise it.
+   */
+  SEED_AGENT_MAX_CONCURRENT: z.coerce.number().int().min(1).max(100).optional(),
 });
 
 export type SeedConfig = z.output<typeof seedConfigSchema>;

@@ -98,6 +98,8 @@ export interface SeedTarget {
 export interface SeedOptions {
   /** Password of every demo agent; default `switchboard`. */
   readonly agentPassword?: string;
+  /** Every demo agent's max_concurrent instead of its own (tests and benchmarks with many conversations). */
+  readonly agentMaxConcurrent?: number | undefined;
 }
 
 /** What exists after seeding, and the change-log revisions this run appended (none when re-run). */
@@ -126,7 +128,10 @@ export async function seedDemo(target: SeedTarget, opts: SeedOptions = {}): Prom
   };
   const tenantId = track(await administration.upsertTenant({ id: DEMO.tenantId, name: DEMO.tenantName })).id;
   for (const group of DEMO.groups) track(await administration.upsertGroup({ ...group, tenantId }));
-  for (const agent of DEMO.agents) track(await administration.upsertAgent({ ...agent, tenantId, password }));
+  for (const agent of DEMO.agents) {
+    const maxConcurrent = opts.agentMaxConcurrent ?? agent.maxConcurrent;
+    track(await administration.upsertAgent({ ...agent, maxConcurrent, tenantId, password }));
+  }
   track(await administration.upsertWidgetKey({ tenantId, key: DEMO.widgetKey, name: DEMO.widgetKeyName }));
   const tenant = track(await administration.updateTenantSettings(tenantId, DEMO.settings));
   for (const reply of DEMO.cannedReplies) {
@@ -195,7 +200,10 @@ export async function runSeed(config: SeedConfig, logger: Logger): Promise<SeedS
           ? new SilentAnnouncer()
           : new NatsConfigNotifications(nc, new SubjectCatalog(config.SB_NAMESPACE), logger);
       const administration = new ConfigAdministration({ ...repos, announcer, hasher: new PasswordHasher() });
-      return await seedDemo({ administration, ...repos }, { agentPassword: config.SEED_AGENT_PASSWORD });
+      return await seedDemo(
+        { administration, ...repos },
+        { agentPassword: config.SEED_AGENT_PASSWORD, agentMaxConcurrent: config.SEED_AGENT_MAX_CONCURRENT },
+      );
     } finally {
       await nc?.drain();
     }

@@ -26,5 +26,10 @@ export function startTestStack(prefix: string, extra: Partial<StackOptions> = {}
     clickhouseDatabase: namespace,
     seed: true,
     ...extra,
+    env: {
+      ...extra.env,
+      // Suites put more than the demo agents' capacity (2) on them unless they say otherwise.
+      admin: { SEED_AGENT_MAX_CONCURRENT: '20', ...extra.env?.admin },
+    },
   }).then((stack) => Object.assign(stack, { namespace }));
 }

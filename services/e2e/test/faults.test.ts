@@ -42,6 +42,8 @@ beforeAll(async () => {
     seed: true,
     sessionInstances: 2,
     env: {
+      // Routing respects capacity: let the two demo agents take every visitor of the suite.
+      admin: { SEED_AGENT_MAX_CONCURRENT: '20' },
       session: { LEASE_TTL_MS: '2000', LEASE_RENEW_MS: '500' },
       // Long enough to ride out a NATS restart inside the gateway.
       gateway: { APPEND_DEADLINE_MS: '20000' },
