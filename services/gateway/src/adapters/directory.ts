@@ -1,10 +1,12 @@
-import { credentials } from '@grpc/grpc-js';
+import { credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import {
   ConfigServiceClient,
   ConversationState,
   ErrorCode,
   type Agent,
+  type CannedReply,
   type ConversationSummary,
+  type Group,
   type Tenant,
 } from '@switchboard/proto';
 import { SwitchboardError, traceContextInterceptor, unaryCall, type UnaryMethod } from '@switchboard/shared';
@@ -21,10 +23,54 @@ export interface Directory {
   close(): void;
 }
 
+export interface ConversationFilter {
+  /** Only this agent's conversations, when set. */
+  readonly agentId?: string;
+  /** Only this visitor's conversations, when set. */
+  readonly visitorId?: string;
+  readonly openOnly?: boolean;
+  /** 1..500; default 100. */
+  readonly limit?: number;
+}
+
+/** A canned reply to store: no id creates one; an empty agentId makes it shared by the tenant. */
+export interface CannedReplyWrite {
+  readonly tenantId: string;
+  readonly id: string;
+  readonly agentId: string;
+  readonly shortcut: string;
+  readonly text: string;
+}
+
+/**
+ * What the agent console's REST endpoints and the widget's settings need of the admin service. Every
+ * method takes the tenant explicitly; callers pass the one from the token, never one from the request.
+ */
+export interface ConsoleDirectory {
+  /** The tenant, or UNKNOWN_TENANT. Cached briefly. */
+  getTenant(tenantId: string): Promise<Tenant>;
+  /** The tenant of a widget key, or UNKNOWN_TENANT. Known keys are cached briefly (it is a public call). */
+  tenantOfWidgetKey(key: string): Promise<Tenant>;
+  getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary | undefined>;
+  /** Newest first. */
+  listConversations(tenantId: string, filter: ConversationFilter): Promise<ConversationSummary[]>;
+  /** The tenant's shared replies plus `agentId`'s own. */
+  listCannedReplies(tenantId: string, agentId: string): Promise<CannedReply[]>;
+  upsertCannedReply(reply: CannedReplyWrite): Promise<CannedReply>;
+  /** With `agentId` set, only that agent's own reply is deleted (FORBIDDEN otherwise); NOT_FOUND if none. */
+  deleteCannedReply(tenantId: string, replyId: string, agentId: string): Promise<void>;
+  listGroups(tenantId: string): Promise<Group[]>;
+  listAgents(tenantId: string): Promise<Agent[]>;
+}
+
+/** Known widget keys remembered at most; the oldest is forgotten first. */
+const MAX_CACHED_WIDGET_KEYS = 10_000;
+
 /** Directory over the admin service's ConfigService gRPC. */
-export class GrpcDirectory implements Directory {
+export class GrpcDirectory implements Directory, ConsoleDirectory {
   private readonly client: ConfigServiceClient;
   private readonly tenants = new Map<string, { tenant: Tenant; until: number }>();
+  private readonly widgetKeys = new Map<string, { tenantId: string; until: number }>();
 
   constructor(
     address: string,
@@ -72,6 +118,20 @@ export class GrpcDirectory implements Directory {
     }
   }
 
+  async tenantOfWidgetKey(key: string): Promise<Tenant> {
+    const hit = this.widgetKeys.get(key);
+    if (hit !== undefined && hit.until > Date.now()) return this.getTenant(hit.tenantId);
+    const tenant = await this.resolveWidgetKey(key);
+    this.widgetKeys.delete(key);
+    if (this.widgetKeys.size >= MAX_CACHED_WIDGET_KEYS) {
+      const oldest = this.widgetKeys.keys().next();
+      if (oldest.done !== true) this.widgetKeys.delete(oldest.value);
+    }
+    this.widgetKeys.set(key, { tenantId: tenant.id, until: Date.now() + this.tenantCacheMs });
+    this.tenants.set(tenant.id, { tenant, until: Date.now() + this.tenantCacheMs });
+    return tenant;
+  }
+
   async getConversation(tenantId: string, conversationId: string): Promise<ConversationSummary | undefined> {
     try {
       const res = await this.call(this.client.getConversation.bind(this.client), {
@@ -96,6 +156,46 @@ export class GrpcDirectory implements Directory {
     return res.conversations.filter((c) => c.state !== ConversationState.CONVERSATION_STATE_CLOSED);
   }
 
+  async listConversations(tenantId: string, filter: ConversationFilter): Promise<ConversationSummary[]> {
+    const res = await this.call(this.client.listConversations.bind(this.client), {
+      tenantId,
+      agentId: filter.agentId ?? '',
+      visitorId: filter.visitorId ?? '',
+      openOnly: filter.openOnly ?? false,
+      limit: filter.limit ?? 0,
+    });
+    return res.conversations;
+  }
+
+  async listCannedReplies(tenantId: string, agentId: string): Promise<CannedReply[]> {
+    const res = await this.call(this.client.listCannedReplies.bind(this.client), { tenantId, agentId });
+    return res.replies;
+  }
+
+  async upsertCannedReply(reply: CannedReplyWrite): Promise<CannedReply> {
+    const res = await this.call(this.client.upsertCannedReply.bind(this.client), {
+      reply: { ...reply, createdAtMs: 0, updatedAtMs: 0 },
+    });
+    if (res.reply === undefined) {
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_INTERNAL, 'admin stored no canned reply');
+    }
+    return res.reply;
+  }
+
+  async deleteCannedReply(tenantId: string, replyId: string, agentId: string): Promise<void> {
+    await this.call(this.client.deleteCannedReply.bind(this.client), { tenantId, replyId, agentId });
+  }
+
+  async listGroups(tenantId: string): Promise<Group[]> {
+    const res = await this.call(this.client.listGroups.bind(this.client), { tenantId });
+    return res.groups;
+  }
+
+  async listAgents(tenantId: string): Promise<Agent[]> {
+    const res = await this.call(this.client.listAgents.bind(this.client), { tenantId });
+    return res.agents;
+  }
+
   async ping(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.client.waitForReady(Date.now() + this.timeoutMs, (err) => {
@@ -109,7 +209,22 @@ export class GrpcDirectory implements Directory {
     this.client.close();
   }
 
-  private call<Req, Res>(method: UnaryMethod<Req, Res>, req: Req): Promise<Res> {
-    return unaryCall(method, req, this.timeoutMs);
+  /** An admin without the RPC yet (during a rolling upgrade) is UNAVAILABLE, not an internal error. */
+  private async call<Req, Res>(method: UnaryMethod<Req, Res>, req: Req): Promise<Res> {
+    try {
+      return await unaryCall(method, req, this.timeoutMs);
+    } catch (err) {
+      const cause =
+        err instanceof SwitchboardError ? (err.cause as Partial<ServiceError> | undefined) : undefined;
+      if (cause?.code === GrpcStatus.UNIMPLEMENTED) {
+        throw new SwitchboardError(
+          ErrorCode.ERROR_CODE_UNAVAILABLE,
+          'the admin service does not serve this call yet',
+          true,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
   }
 }

@@ -1,54 +1,64 @@
-import { ConversationState, ErrorCode, ParticipantRole } from '@switchboard/proto';
-import { asSwitchboardError, SwitchboardError, type Logger } from '@switchboard/shared';
+import { ConversationState, ParticipantRole, type VisitorContext } from '@switchboard/proto';
+import type { Logger } from '@switchboard/shared';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import type { Directory } from '../adapters/directory';
+import type { ConsoleDirectory, Directory } from '../adapters/directory';
 import type { Identity } from '../domain/identity';
 import type { TokenService } from '../domain/tokens';
-import { HttpProblem, type PendingResponse } from './http';
+import { AgentEndpoints } from './agent-endpoints';
+import { logIfInternal, type PendingResponse, type RequestInfo } from './http';
+import {
+  agentLoginBody,
+  MAX_JSON_BODY_BYTES,
+  parse,
+  queryObject,
+  visitorContextOf,
+  visitorSessionBody,
+  widgetSettingsQuery,
+} from './http-requests';
+import { agentRank, widgetSettingsJson } from './json-views';
 
-export const MAX_JSON_BODY_BYTES = 64 * 1024;
+/** How long browsers and proxies may keep a tenant's widget settings. */
+const WIDGET_SETTINGS_MAX_AGE_S = 30;
 
-const visitorSessionBody = z.object({
-  widget_key: z.string().min(1).max(128),
-  token: z.string().max(4096).optional(),
-  display_name: z.string().trim().max(80).optional(),
-});
-
-const agentLoginBody = z.object({
-  tenant_id: z.string().min(1).max(64),
-  email: z.string().min(3).max(254),
-  password: z.string().min(1).max(1024),
-});
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const r = schema.safeParse(body);
-  if (r.success) return r.data;
-  const detail = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
-  throw new HttpProblem(400, ErrorCode.ERROR_CODE_INVALID_ARGUMENT, detail);
-}
-
-/** The REST endpoints: visitor sessions for a widget key, and agent login. */
+/**
+ * The public REST endpoints: visitor sessions and widget settings for a widget key, and agent login. The
+ * agent console's endpoints are `agent` (same token service and directory).
+ */
 export class AuthEndpoints {
+  readonly agent: AgentEndpoints;
+
   constructor(
     private readonly tokens: TokenService,
-    private readonly directory: Directory,
+    private readonly directory: Directory & ConsoleDirectory,
     private readonly logger: Logger,
-  ) {}
+    agent?: AgentEndpoints,
+  ) {
+    this.agent = agent ?? new AgentEndpoints(tokens, directory, logger);
+  }
 
-  /** POST /v1/visitor/sessions */
-  async visitorSession(res: PendingResponse): Promise<void> {
+  /**
+   * POST /v1/visitor/sessions. A renewed session (a valid previous token whose conversation is still open)
+   * keeps its context unless the body brings a new one; otherwise the context is the body's, completed with
+   * the request's User-Agent and Accept-Language.
+   */
+  async visitorSession(res: PendingResponse, req: RequestInfo): Promise<void> {
     try {
       const body = parse(visitorSessionBody, await res.readJson(MAX_JSON_BODY_BYTES));
       const tenant = await this.directory.resolveWidgetKey(body.widget_key);
-      const previous = await this.previousVisitor(body.token, tenant.id);
+      const previous = await this.previousVisitor(body.token ?? undefined, tenant.id);
+      const renewed = previous !== undefined && (await this.stillOpen(previous));
+      const context: VisitorContext | undefined =
+        renewed && body.context == null ? previous.context : visitorContextOf(body.context, req);
+      const displayName = body.display_name ?? nonEmpty(context?.name) ?? previous?.displayName ?? '';
       const identity: Identity = {
         tenantId: tenant.id,
         role: ParticipantRole.PARTICIPANT_ROLE_VISITOR,
         participantId: previous?.participantId ?? randomUUID(),
-        displayName: body.display_name ?? previous?.displayName ?? '',
-        conversationId:
-          previous !== undefined && (await this.stillOpen(previous)) ? previous.conversationId : randomUUID(),
+        displayName,
+        conversationId: renewed ? previous.conversationId : randomUUID(),
+        supervisor: false,
+        admin: false,
+        context,
       };
       const issued = await this.tokens.issue(identity);
       res.json(201, {
@@ -59,7 +69,7 @@ export class AuthEndpoints {
         expires_at_ms: issued.expiresAtMs,
       });
     } catch (err) {
-      this.logIfInternal(err);
+      logIfInternal(this.logger, err);
       res.problem(err);
     }
   }
@@ -69,12 +79,15 @@ export class AuthEndpoints {
     try {
       const body = parse(agentLoginBody, await res.readJson(MAX_JSON_BODY_BYTES));
       const agent = await this.directory.authenticateAgent(body.tenant_id, body.email, body.password);
+      const role = agentRank(agent.role);
       const identity: Identity = {
         tenantId: agent.tenantId,
         role: ParticipantRole.PARTICIPANT_ROLE_AGENT,
         participantId: agent.id,
         displayName: agent.displayName,
         conversationId: '',
+        supervisor: role !== 'agent',
+        admin: role === 'admin',
       };
       const issued = await this.tokens.issue(identity);
       res.json(200, {
@@ -82,10 +95,25 @@ export class AuthEndpoints {
         tenant_id: agent.tenantId,
         agent_id: agent.id,
         display_name: agent.displayName,
+        role,
         expires_at_ms: issued.expiresAtMs,
       });
     } catch (err) {
-      this.logIfInternal(err);
+      logIfInternal(this.logger, err);
+      res.problem(err);
+    }
+  }
+
+  /** GET /v1/widget/settings?key=<widget key>: what the widget shows before there is a session. */
+  async widgetSettings(res: PendingResponse, req: RequestInfo): Promise<void> {
+    try {
+      const { key } = parse(widgetSettingsQuery, queryObject(req.query));
+      const tenant = await this.directory.tenantOfWidgetKey(key);
+      res.json(200, widgetSettingsJson(tenant.settings?.widget), {
+        'cache-control': `public, max-age=${WIDGET_SETTINGS_MAX_AGE_S}`,
+      });
+    } catch (err) {
+      logIfInternal(this.logger, err);
       res.problem(err);
     }
   }
@@ -107,12 +135,8 @@ export class AuthEndpoints {
     const c = await this.directory.getConversation(previous.tenantId, previous.conversationId);
     return c === undefined || c.state !== ConversationState.CONVERSATION_STATE_CLOSED;
   }
+}
 
-  private logIfInternal(err: unknown): void {
-    if (err instanceof HttpProblem) return;
-    const e = asSwitchboardError(err);
-    if (e.code === ErrorCode.ERROR_CODE_INTERNAL || (e instanceof SwitchboardError && e.retryable)) {
-      this.logger.error({ err }, 'HTTP request failed');
-    }
-  }
+function nonEmpty(s: string | undefined): string | undefined {
+  return s === undefined || s === '' ? undefined : s;
 }

@@ -1,6 +1,51 @@
 import { ErrorCode } from '@switchboard/proto';
-import { httpStatusOf, SwitchboardError } from '@switchboard/shared';
-import type { HttpResponse } from '@trufflesuite/uws-js-unofficial';
+import { asSwitchboardError, httpStatusOf, SwitchboardError, type Logger } from '@switchboard/shared';
+
+/** The part of a uWS HttpResponse the handlers use (uws-server.ts stays the only importer of uWS). */
+export interface RawHttpResponse {
+  onAborted(handler: () => void): unknown;
+  onData(handler: (chunk: ArrayBuffer, isLast: boolean) => void): unknown;
+  cork(cb: () => void): unknown;
+  writeStatus(status: string): unknown;
+  writeHeader(key: string, value: string): unknown;
+  end(body?: string): unknown;
+}
+
+/**
+ * What handlers may read of a request, copied before the uWS handler returns (the HttpRequest is only
+ * valid until then, so nothing of it may be read after an await).
+ */
+export interface RequestInfo {
+  /** The raw `authorization` header; '' when absent. */
+  readonly authorization: string;
+  readonly userAgent: string;
+  readonly acceptLanguage: string;
+  readonly query: URLSearchParams;
+  /** The route's `:name` segments, percent-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** The `:name` segments of a route pattern, in order: `/v1/a/:id/b/:x` → ['id', 'x']. */
+export function routeParamNames(pattern: string): string[] {
+  return pattern
+    .split('/')
+    .filter((s) => s.startsWith(':'))
+    .map((s) => s.slice(1));
+}
+
+/** Route parameters by name from their raw values in order; a value that is not valid %-encoding stays raw. */
+export function routeParams(names: readonly string[], raw: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  names.forEach((name, i) => {
+    const value = raw[i] ?? '';
+    try {
+      out[name] = decodeURIComponent(value);
+    } catch {
+      out[name] = value;
+    }
+  });
+  return out;
+}
 
 const STATUS_TEXT: Record<number, string> = {
   200: 'OK',
@@ -25,7 +70,7 @@ export class PendingResponse {
   private done = false;
 
   constructor(
-    private readonly res: HttpResponse,
+    private readonly res: RawHttpResponse,
     private readonly cors: boolean,
   ) {
     res.onAborted(() => {
@@ -70,32 +115,52 @@ export class PendingResponse {
     });
   }
 
-  json(status: number, body: unknown): void {
-    this.end(status, 'application/json', JSON.stringify(body));
+  json(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
+    this.end(status, 'application/json', JSON.stringify(body), headers);
+  }
+
+  /** 204, no body. */
+  noContent(): void {
+    if (!this.open) return;
+    this.done = true;
+    this.res.cork(() => {
+      this.res.writeStatus('204 No Content');
+      this.res.writeHeader('cache-control', 'no-store');
+      if (this.cors) writeCors(this.res);
+      this.res.end();
+    });
   }
 
   problem(err: unknown): void {
     const p = toProblem(err);
-    this.end(p.status, 'application/problem+json', JSON.stringify(p.body));
+    // RFC 9110: a 401 names the scheme it wants; only bearer tokens are accepted.
+    const headers: Record<string, string> = p.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+    this.end(p.status, 'application/problem+json', JSON.stringify(p.body), headers);
   }
 
-  end(status: number, contentType: string, body: string): void {
+  end(
+    status: number,
+    contentType: string,
+    body: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): void {
     if (!this.open) return;
     this.done = true;
     this.res.cork(() => {
       this.res.writeStatus(`${status} ${STATUS_TEXT[status] ?? ''}`.trim());
       this.res.writeHeader('content-type', contentType);
-      this.res.writeHeader('cache-control', 'no-store');
+      if (headers['cache-control'] === undefined) this.res.writeHeader('cache-control', 'no-store');
+      for (const [k, v] of Object.entries(headers)) this.res.writeHeader(k, v);
       if (this.cors) writeCors(this.res);
       this.res.end(body);
     });
   }
 }
 
-export function writeCors(res: HttpResponse): void {
+export function writeCors(res: Pick<RawHttpResponse, 'writeHeader'>): void {
   res.writeHeader('access-control-allow-origin', '*');
-  res.writeHeader('access-control-allow-methods', 'POST, GET, OPTIONS');
-  res.writeHeader('access-control-allow-headers', 'content-type');
+  res.writeHeader('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
+  res.writeHeader('access-control-allow-headers', 'content-type, authorization');
   res.writeHeader('access-control-max-age', '600');
 }
 
@@ -144,4 +209,13 @@ export function toProblem(err: unknown): Problem {
       code: name,
     },
   };
+}
+
+/** Logs failures that are the server's (internal, or a dependency that may recover); not the client's. */
+export function logIfInternal(logger: Logger, err: unknown): void {
+  if (err instanceof HttpProblem) return;
+  const e = asSwitchboardError(err);
+  if (e.code === ErrorCode.ERROR_CODE_INTERNAL || (err instanceof SwitchboardError && e.retryable)) {
+    logger.error({ err }, 'HTTP request failed');
+  }
 }

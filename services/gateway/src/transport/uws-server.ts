@@ -3,6 +3,8 @@ import {
   DISABLED,
   us_listen_socket_close,
   us_socket_local_port,
+  type HttpRequest,
+  type HttpResponse,
   type TemplatedApp,
   type us_listen_socket,
   type WebSocket,
@@ -11,7 +13,7 @@ import { createServer } from 'node:net';
 import { CloseCode } from '@switchboard/proto';
 import type { Health } from '@switchboard/shared';
 import type { AuthEndpoints } from './http-handlers';
-import { PendingResponse, writeCors } from './http';
+import { PendingResponse, routeParamNames, routeParams, writeCors, type RequestInfo } from './http';
 import type { ClientConnection, FrameSink } from './client-connection';
 
 /** uWebSockets.js stays behind this module; nothing else imports it. */
@@ -128,12 +130,28 @@ export async function startUwsServer(
       res.end();
     });
   });
-  app.post('/v1/visitor/sessions', (res) => {
-    void auth.visitorSession(new PendingResponse(res, true));
-  });
-  app.post('/v1/agent/login', (res) => {
-    void auth.agentLogin(new PendingResponse(res, true));
-  });
+  const route = (
+    method: 'get' | 'post' | 'del',
+    pattern: string,
+    handler: (res: PendingResponse, req: RequestInfo) => Promise<void>,
+  ): void => {
+    const names = routeParamNames(pattern);
+    app[method](pattern, (res: HttpResponse, req: HttpRequest) => {
+      // Copy the request now (it dies when this returns); the handler registers onData before any await.
+      void handler(new PendingResponse(res, true), requestInfo(req, names));
+    });
+  };
+  const { agent } = auth;
+  route('post', '/v1/visitor/sessions', (res, req) => auth.visitorSession(res, req));
+  route('post', '/v1/agent/login', (res) => auth.agentLogin(res));
+  route('get', '/v1/widget/settings', (res, req) => auth.widgetSettings(res, req));
+  route('get', '/v1/agent/canned-replies', (res, req) => agent.cannedReplies(res, req));
+  route('post', '/v1/agent/canned-replies', (res, req) => agent.saveCannedReply(res, req));
+  route('del', '/v1/agent/canned-replies/:id', (res, req) => agent.deleteCannedReply(res, req));
+  route('get', '/v1/agent/conversations', (res, req) => agent.conversations(res, req));
+  route('get', '/v1/agent/conversations/:id', (res, req) => agent.conversation(res, req));
+  route('get', '/v1/agent/groups', (res, req) => agent.groups(res, req));
+  route('get', '/v1/agent/agents', (res, req) => agent.agents(res, req));
   for (const path of ['/healthz', '/readyz', '/metrics']) {
     app.get(path, (res) => {
       const pending = new PendingResponse(res, false);
@@ -171,6 +189,19 @@ export async function startUwsServer(
         ws.end(CloseCode.GOING_AWAY, 'server shutting down');
       }
     },
+  };
+}
+
+function requestInfo(req: HttpRequest, paramNames: readonly string[]): RequestInfo {
+  return {
+    authorization: req.getHeader('authorization'),
+    userAgent: req.getHeader('user-agent'),
+    acceptLanguage: req.getHeader('accept-language'),
+    query: new URLSearchParams(req.getQuery()),
+    params: routeParams(
+      paramNames,
+      paramNames.map((_, i) => req.getParameter(i)),
+    ),
   };
 }
 

@@ -1,0 +1,142 @@
+import {
+  AgentRole,
+  channelToJSON,
+  conversationStateToJSON,
+  type Agent,
+  type CannedReply,
+  type ConversationSummary,
+  type Group,
+  type VisitorContext,
+  type WidgetSettings,
+} from '@switchboard/proto';
+import type { AgentRank } from '../domain/tokens';
+
+/** The JSON the REST endpoints answer with: snake_case, enums as short lower-case names. */
+
+/** `CONVERSATION_STATE_CHATTING` → `chatting`, `CHANNEL_WEB_WIDGET` → `web_widget`. */
+function shortName(full: string, prefix: string): string {
+  return (full.startsWith(prefix) ? full.slice(prefix.length) : full).toLowerCase();
+}
+
+/** Unspecified or unknown roles get the least rights. */
+export function agentRank(role: AgentRole): AgentRank {
+  switch (role) {
+    case AgentRole.AGENT_ROLE_ADMIN:
+      return 'admin';
+    case AgentRole.AGENT_ROLE_SUPERVISOR:
+      return 'supervisor';
+    case AgentRole.AGENT_ROLE_AGENT:
+    case AgentRole.AGENT_ROLE_UNSPECIFIED:
+    case AgentRole.UNRECOGNIZED:
+      return 'agent';
+  }
+}
+
+export interface VisitorContextJson {
+  page_url: string;
+  referrer: string;
+  user_agent: string;
+  language: string;
+  name: string;
+  email: string;
+  group_id: string;
+  fields: Record<string, string>;
+}
+
+export function visitorContextJson(c: VisitorContext): VisitorContextJson {
+  return {
+    page_url: c.pageUrl,
+    referrer: c.referrer,
+    user_agent: c.userAgent,
+    language: c.language,
+    name: c.name,
+    email: c.email,
+    group_id: c.groupId,
+    fields: { ...c.fields },
+  };
+}
+
+export function conversationJson(c: ConversationSummary) {
+  return {
+    tenant_id: c.tenantId,
+    conversation_id: c.conversationId,
+    state: shortName(conversationStateToJSON(c.state), 'CONVERSATION_STATE_'),
+    visitor_id: c.visitorId,
+    agent_id: c.agentId,
+    agent_display_name: c.agentDisplayName,
+    group_id: c.groupId,
+    channel: shortName(channelToJSON(c.channel), 'CHANNEL_'),
+    last_seq: c.lastSeq,
+    version: c.version,
+    priority: c.priority,
+    labels: [...c.labels],
+    previous_agent_id: c.previousAgentId,
+    transfer_to_agent_id: c.transferToAgentId,
+    declined_agent_ids: [...c.declinedAgentIds],
+    opened_at_ms: c.openedAtMs,
+    updated_at_ms: c.updatedAtMs,
+    queued_at_ms: c.queuedAtMs,
+    assigned_at_ms: c.assignedAtMs,
+    accepted_at_ms: c.acceptedAtMs,
+    closed_at_ms: c.closedAtMs,
+    reopen_until_ms: c.reopenUntilMs,
+    reopen_count: c.reopenCount,
+    visitor_context: c.visitorContext === undefined ? null : visitorContextJson(c.visitorContext),
+    csat:
+      c.csat === undefined
+        ? null
+        : { score: c.csat.score, comment: c.csat.comment, at_ms: c.csat.atMs, agent_id: c.csat.agentId },
+  };
+}
+
+export function cannedReplyJson(r: CannedReply) {
+  return {
+    id: r.id,
+    agent_id: r.agentId,
+    shortcut: r.shortcut,
+    text: r.text,
+    shared: r.agentId === '',
+    updated_at_ms: r.updatedAtMs,
+  };
+}
+
+/** What a console needs to offer an agent as a transfer target; never the email or anything secret. */
+export function agentJson(a: Agent) {
+  return {
+    id: a.id,
+    display_name: a.displayName,
+    role: agentRank(a.role),
+    group_ids: [...a.groupIds],
+    max_concurrent: a.maxConcurrent,
+  };
+}
+
+export function groupJson(g: Group) {
+  return {
+    id: g.id,
+    name: g.name,
+    manual_pick: g.manualPick,
+    max_concurrent_per_agent: g.maxConcurrentPerAgent,
+    skills: [...g.skills],
+    languages: [...g.languages],
+  };
+}
+
+/** A tenant without widget settings gets every default (empty strings: the widget's built-in texts). */
+export function widgetSettingsJson(w: WidgetSettings | undefined) {
+  return {
+    title: w?.title ?? '',
+    color: w?.color ?? '',
+    position: w?.position === 'left' ? 'left' : 'right',
+    pre_chat_enabled: w?.preChatEnabled ?? false,
+    pre_chat_fields: (w?.preChatFields ?? []).map((f) => ({
+      key: f.key,
+      label_en: f.labelEn,
+      label_zh: f.labelZh,
+      required: f.required,
+    })),
+    welcome_message: w?.welcomeMessage ?? '',
+    offline_message: w?.offlineMessage ?? '',
+    csat_enabled: w?.csatEnabled ?? false,
+  };
+}
