@@ -1,6 +1,12 @@
 import {
   ClientFrame,
   ServerFrame,
+  type AgentStatus,
+  type ConversationCommand,
+  type ConversationSignal,
+  type ConversationSummary,
+  type QueueSnapshot,
+  type QueueStatus,
   type ConversationEvent,
   type ErrorDetail,
   type Messages,
@@ -150,6 +156,68 @@ export class RawSocket {
     );
     if (answer.kind?.$case === 'messages' || answer.kind?.$case === 'error') return answer.kind.value;
     throw new Error('unreachable');
+  }
+
+  /**
+   * Sends a ConversationCommand and resolves with the conversation from its CommandResult; rejects with an
+   * error carrying the ErrorDetail's code.
+   */
+  async command(
+    conversationId: string,
+    command: ConversationCommand['command'],
+  ): Promise<ConversationSummary> {
+    const requestId = ++this.nonce + 1_000_000;
+    this.send({ kind: { $case: 'command', value: { requestId, conversationId, command } } });
+    const answer = await this.until(`the answer to command ${command?.$case ?? '?'}`, () =>
+      this.frames.find(
+        (f) =>
+          (f.kind?.$case === 'result' && f.kind.value.requestId === requestId) ||
+          (f.kind?.$case === 'error' && f.kind.value.requestId === requestId),
+      ),
+    );
+    if (answer.kind?.$case === 'result' && answer.kind.value.conversation !== undefined)
+      return answer.kind.value.conversation;
+    const detail = answer.kind?.$case === 'error' ? answer.kind.value : undefined;
+    throw Object.assign(new Error(`command ${command?.$case ?? '?'} failed: ${detail?.message ?? '?'}`), {
+      code: detail?.code,
+    });
+  }
+
+  /** Sends a private note (agents). */
+  sendNote(conversationId: string, text: string, clientMsgId: string): Promise<SendAck> {
+    this.send({
+      kind: {
+        $case: 'send',
+        value: { clientMsgId, conversationId, text, clientSentAtMs: Date.now(), note: true },
+      },
+    });
+    return this.ackOf(clientMsgId);
+  }
+
+  typing(conversationId: string, typing: boolean): void {
+    this.send({ kind: { $case: 'typing', value: { conversationId, typing } } });
+  }
+
+  setStatus(status: AgentStatus): void {
+    this.send({ kind: { $case: 'setStatus', value: { status } } });
+  }
+
+  signals(conversationId?: string): ConversationSignal[] {
+    return this.frames.flatMap((f) =>
+      f.kind?.$case === 'signal' &&
+      (conversationId === undefined || f.kind.value.conversationId === conversationId)
+        ? [f.kind.value]
+        : [],
+    );
+  }
+
+  /** The queue statuses received for a conversation, oldest first. */
+  queueStatuses(conversationId: string): QueueStatus[] {
+    return this.signals(conversationId).flatMap((s) => (s.kind?.$case === 'queue' ? [s.kind.value] : []));
+  }
+
+  queueSnapshots(): QueueSnapshot[] {
+    return this.frames.flatMap((f) => (f.kind?.$case === 'queue' ? [f.kind.value] : []));
   }
 
   markRead(conversationId: string, seq: number): void {

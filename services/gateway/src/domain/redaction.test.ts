@@ -1,5 +1,12 @@
-import { MessageKind, ParticipantRole, UnifiedMessage } from '@switchboard/proto';
-import { visibleTo } from './redaction';
+import {
+  ConversationEvent,
+  ConversationEventType,
+  ConversationSummary,
+  MessageKind,
+  ParticipantRole,
+  UnifiedMessage,
+} from '@switchboard/proto';
+import { eventForVisitor, visibleTo } from './redaction';
 
 const note = UnifiedMessage.fromPartial({
   tenantId: 't',
@@ -34,5 +41,21 @@ describe('redaction', () => {
     expect(visibleTo(ParticipantRole.PARTICIPANT_ROLE_AGENT, note)).toBe(note);
     const text = { ...note, kind: MessageKind.MESSAGE_KIND_TEXT };
     expect(visibleTo(ParticipantRole.PARTICIPANT_ROLE_VISITOR, text)).toBe(text);
+  });
+
+  it('eventForVisitor - label changes are not sent to visitors, and records lose labels and declines', () => {
+    const c = ConversationSummary.fromPartial({
+      conversationId: 'c',
+      labels: ['rude'],
+      declinedAgentIds: ['a1'],
+    });
+    const e = ConversationEvent.fromPartial({
+      type: ConversationEventType.CONVERSATION_EVENT_TYPE_LABELED,
+      conversation: c,
+    });
+    expect(eventForVisitor(e)).toBeUndefined();
+    const closed = eventForVisitor({ ...e, type: ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED });
+    expect(closed?.conversation).toMatchObject({ labels: [], declinedAgentIds: [] });
+    expect(c.labels).toEqual(['rude']);
   });
 });

@@ -1,4 +1,11 @@
-import { MessageKind, ParticipantRole, type UnifiedMessage } from '@switchboard/proto';
+import {
+  ConversationEventType,
+  MessageKind,
+  ParticipantRole,
+  type ConversationEvent,
+  type ConversationSummary,
+  type UnifiedMessage,
+} from '@switchboard/proto';
 
 const redacted = new WeakMap<UnifiedMessage, UnifiedMessage>();
 
@@ -27,4 +34,19 @@ export function visibleTo(role: ParticipantRole, m: UnifiedMessage): UnifiedMess
     redacted.set(m, r);
   }
   return r;
+}
+
+/**
+ * What a visitor may see of their conversation's record: everything except agents' internal bookkeeping
+ * (labels, the agents who let an offer time out).
+ */
+export function conversationForVisitor(c: ConversationSummary): ConversationSummary {
+  if (c.labels.length === 0 && c.declinedAgentIds.length === 0) return c;
+  return { ...c, labels: [], declinedAgentIds: [] };
+}
+
+/** A lifecycle event as a visitor receives it; undefined for events that are agents' business (labels). */
+export function eventForVisitor(e: ConversationEvent): ConversationEvent | undefined {
+  if (e.type === ConversationEventType.CONVERSATION_EVENT_TYPE_LABELED) return undefined;
+  return e.conversation === undefined ? e : { ...e, conversation: conversationForVisitor(e.conversation) };
 }

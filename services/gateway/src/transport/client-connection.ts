@@ -54,7 +54,7 @@ import { fitToBytes, type MessageRangeReader } from '../domain/message-range';
 import { normalizeSend } from '../domain/normalize';
 import type { MessageLog } from '../domain/ports';
 import { readStateOf, type ReadMarkCoalescer } from '../domain/read-marks';
-import { visibleTo } from '../domain/redaction';
+import { conversationForVisitor, eventForVisitor, visibleTo } from '../domain/redaction';
 import { needsLastSeq, resumePoints, startSeq } from '../domain/resume';
 import type { TokenService } from '../domain/tokens';
 import type { ConnectionRegistry, Resyncable } from './connection-registry';
@@ -333,7 +333,7 @@ export class ClientConnection implements Resyncable {
           participantId: identity.participantId,
           role: identity.role,
           displayName: identity.displayName,
-          conversations,
+          conversations: isAgent(identity) ? conversations : conversations.map(conversationForVisitor),
           maxFrameBytes: this.deps.limits.maxFrameBytes,
           pingIntervalMs: this.deps.limits.pingIntervalMs,
           readStates,
@@ -572,7 +572,8 @@ export class ClientConnection implements Resyncable {
     if (identity === undefined || this.phase !== 'ready') return;
     const mine = this.conversations.has(e.conversationId);
     if (!isAgent(identity)) {
-      if (mine) this.emit({ kind: { $case: 'conversation', value: { event: e } } });
+      const visible = mine ? eventForVisitor(e) : undefined;
+      if (visible !== undefined) this.emit({ kind: { $case: 'conversation', value: { event: visible } } });
       return;
     }
     const me = identity.participantId;
