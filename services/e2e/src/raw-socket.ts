@@ -263,15 +263,23 @@ export class RawSocket {
   }
 }
 
-/** POST /v1/visitor/sessions with plain fetch. */
+/** POST /v1/visitor/sessions with plain fetch; `group` goes into the visitor context, `token` renews. */
 export async function newVisitor(
   httpUrl: string,
   displayName = 'Visitor',
+  opts: { group?: string; token?: string } = {},
 ): Promise<{ token: string; visitorId: string; conversationId: string }> {
   const res = await fetch(`${httpUrl}/v1/visitor/sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ widget_key: 'demo-widget-key', display_name: displayName }),
+    body: JSON.stringify({
+      widget_key: 'demo-widget-key',
+      display_name: displayName,
+      ...(opts.token === undefined ? {} : { token: opts.token }),
+      ...(opts.group === undefined
+        ? {}
+        : { context: { group: opts.group, page_url: 'https://shop.test/cart' } }),
+    }),
   });
   if (res.status !== 201) throw new Error(`visitor session: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { token: string; visitor_id: string; conversation_id: string };
@@ -282,11 +290,12 @@ export async function newVisitor(
 export async function agentLogin(
   httpUrl: string,
   email: string,
+  password = 'switchboard',
 ): Promise<{ token: string; agentId: string }> {
   const res = await fetch(`${httpUrl}/v1/agent/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant_id: 'demo', email, password: 'switchboard' }),
+    body: JSON.stringify({ tenant_id: 'demo', email, password }),
   });
   if (res.status !== 200) throw new Error(`agent login: ${res.status} ${await res.text()}`);
   const body = (await res.json()) as { token: string; agent_id: string };
