@@ -156,11 +156,11 @@ describe('routing scenarios (3 services + routing over real sockets)', () => {
     // Both agents are full: the next two wait in line, first come first served.
     const v3 = await visitor(groupId, 'v3');
     const v4 = await visitor(groupId, 'v4');
-    const p3 = await waitFor('v3 at position 1', () =>
-      v3.socket.queueStatuses(v3.conversationId).find((q) => q.position === 1),
-    );
     const p4 = await waitFor('v4 at position 2', () =>
       v4.socket.queueStatuses(v4.conversationId).find((q) => q.position === 2),
+    );
+    const p3 = await waitFor('v3 at position 1 of 2', () =>
+      v3.socket.queueStatuses(v3.conversationId).find((q) => q.position === 1 && q.queueLength === 2),
     );
     expect(p3).toMatchObject({ groupId, queueLength: 2, availability: Availability.AVAILABILITY_OPEN });
     expect(p4.queueLength).toBe(2);
@@ -452,20 +452,24 @@ describe('routing scenarios (3 services + routing over real sockets)', () => {
     expect(JSON.stringify(v.socket.frames.map((f) => ServerFrame.toJSON(f)))).not.toMatch(/"vip"|"refund"/);
   });
 
-  it('availability - with nobody online the queue says so; away agents get nothing; an agent coming online gets it', async () => {
+  it('availability - an away agent takes nothing and the queue says nobody is there; back online, it gets it', async () => {
     const { groupId, agents } = await team('avail', [1]);
     const [agent] = agents as [TeamAgent];
+    const socket = await online(agent);
+    socket.setStatus(AgentStatus.AGENT_STATUS_AWAY);
+    await waitFor('the status echo', () => socket.frames.find((f) => f.kind?.$case === 'status'));
     const v = await visitor(groupId, 'avail');
     const status = await waitFor('a queue status', () => v.socket.queueStatuses(v.conversationId).at(-1));
     expect(status.availability).toBe(Availability.AVAILABILITY_NO_AGENTS);
     expect(status.offlineMessage).not.toBe('');
-    const socket = await online(agent);
-    socket.setStatus(AgentStatus.AGENT_STATUS_AWAY);
-    await waitFor('the status echo', () => socket.frames.find((f) => f.kind?.$case === 'status'));
     await new Promise((r) => setTimeout(r, 1500));
     expect(offers(agent)).toEqual([]);
     socket.setStatus(AgentStatus.AGENT_STATUS_ONLINE);
     await offeredTo([agent], v.conversationId);
+    // The status is kept: a new console tab starts online now.
+    const again = await RawSocket.connect(stack.wsUrl, agent.token);
+    sockets.push(again);
+    expect(again.welcome.agentStatus).toBe(AgentStatus.AGENT_STATUS_ONLINE);
   });
 
   it('business hours - outside them the visitor is told, with the offline message', async () => {
