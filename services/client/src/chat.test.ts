@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable, Writable } from 'node:stream';
+import { ConversationState, MessageKind } from '@switchboard/proto';
 import { AGENT_EMAIL, AGENT_PASSWORD, FakeGateway, TENANT, WIDGET_KEY } from '../test/fake-gateway';
-import { runChat, shortId } from './chat';
+import { parseTransferTarget, runChat, shortId } from './chat';
 import type { ChatOptions } from './cli-args';
 
 let gateway: FakeGateway;
@@ -220,5 +221,59 @@ describe('runChat', () => {
       'connection closed by the gateway: 4004 tenant gone (ERROR_CODE_UNKNOWN_TENANT',
     );
     expect(out.text()).not.toContain('reconnecting');
+  });
+
+  test('runChat - an agent accepts an offer, writes a note and a reply, then transfers, in line order', async () => {
+    const { agent: alice } = gateway.addAgent('Alice');
+    const ann = gateway.addVisitor('Ann');
+    gateway.offer(ann.conversationId, alice.id);
+    const short = shortId(ann.conversationId);
+
+    const { out, err, exit } = chat(
+      agent(),
+      Readable.from([
+        '/accept\n',
+        '/note checking the order\n',
+        'hello Ann\n',
+        '/transfer group:billing refund\n',
+      ]),
+    );
+
+    expect(await exit).toBe(0);
+    expect(err.text()).toBe('');
+    expect(gateway.summary(ann.conversationId)).toMatchObject({
+      state: ConversationState.CONVERSATION_STATE_TRANSFERRING,
+      groupId: 'billing',
+    });
+    expect(gateway.messages(ann.conversationId).map((m) => [m.kind, m.text])).toEqual([
+      [MessageKind.MESSAGE_KIND_NOTE, 'checking the order'],
+      [MessageKind.MESSAGE_KIND_TEXT, 'hello Ann'],
+      [MessageKind.MESSAGE_KIND_NOTE, 'refund'],
+    ]);
+    expect(out.text()).toContain(`* [${short}] accepted\n`);
+    expect(out.text()).toContain(`[${short} #1] Alice (note): checking the order\n`);
+    expect(out.text()).toContain(`* [${short}] transfer to group:billing requested\n`);
+  });
+
+  test('runChat - a refused command is reported and the exit code is 1; a bad /transfer prints its usage', async () => {
+    const { agent: alice } = gateway.addAgent('Alice');
+    const ann = gateway.addVisitor('Ann');
+    gateway.assign(ann.conversationId, alice.id);
+
+    const { err, exit } = chat(agent(), Readable.from(['/transfer somewhere\n', '/accept\n']));
+
+    expect(await exit).toBe(1);
+    expect(err.text()).toContain('usage: /transfer agent:ID|group:ID [NOTE]');
+    expect(err.text()).toContain(
+      `/accept [${shortId(ann.conversationId)}] failed: ERROR_CODE_ILLEGAL_TRANSITION`,
+    );
+  });
+
+  test('parseTransferTarget - agent:ID or group:ID, nothing else', () => {
+    expect(parseTransferTarget('agent:a-1')).toEqual({ toAgentId: 'a-1' });
+    expect(parseTransferTarget('group:billing')).toEqual({ toGroupId: 'billing' });
+    expect(parseTransferTarget('team:x')).toBeUndefined();
+    expect(parseTransferTarget('group:')).toBeUndefined();
+    expect(parseTransferTarget(undefined)).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import {
   ConversationEventType,
   ConversationState,
   type ConversationSummary,
+  MessageKind,
   ParticipantRole,
   type UnifiedMessage,
   type Welcome,
@@ -11,6 +12,7 @@ import {
 import type { ChatOptions } from './cli-args';
 import { type CloseInfo, type ReconnectingInfo, SwitchboardClient } from './client';
 import { describeCloseCode } from './close-codes';
+import type { TransferTarget } from './commands';
 import { ClientError } from './errors';
 import { agentLogin, createVisitorSession, gatewayWebSocketUrl } from './http';
 import { CLIENT_VERSION } from './version';
@@ -41,11 +43,20 @@ export function shortId(id: string): string {
   return id.slice(0, 8);
 }
 
-/** `[conv-short #seq] Name: text` */
+/** `[conv-short #seq] Name: text`; a note reads `Name (note): text`. */
 export function formatMessage(message: UnifiedMessage): string {
   const sender = message.sender;
   const name = sender === undefined ? 'unknown' : sender.displayName || roleName(sender.role);
-  return `[${shortId(message.conversationId)} #${message.seq}] ${name}: ${message.text}`;
+  const note = message.kind === MessageKind.MESSAGE_KIND_NOTE ? ' (note)' : '';
+  return `[${shortId(message.conversationId)} #${message.seq}] ${name}${note}: ${message.text}`;
+}
+
+/** `agent:ID` or `group:ID`, as /transfer takes it. */
+export function parseTransferTarget(arg: string | undefined): TransferTarget | undefined {
+  const match = /^(agent|group):(.+)$/.exec(arg ?? '');
+  if (match === null) return undefined;
+  const id = match[2] ?? '';
+  return match[1] === 'agent' ? { toAgentId: id } : { toGroupId: id };
 }
 
 /** The line the CLI prints when a fatal error ends it. */
@@ -124,7 +135,8 @@ class ChatSession {
       this.#print('* reconnected');
     });
     client.on('message', (message) => {
-      this.#print(formatMessage(message));
+      // A note as a visitor gets it: only its seq.
+      if (message.kind !== MessageKind.MESSAGE_KIND_REDACTED) this.#print(formatMessage(message));
     });
     client.on('conversation', (event) => {
       this.#onConversationEvent(event);
@@ -283,6 +295,36 @@ class ChatSession {
       case ConversationEventType.CONVERSATION_EVENT_TYPE_OPENED:
         this.#print(`* ${tag} opened`);
         return;
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_ACCEPTED:
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_TAKEN_OVER: {
+        const verb =
+          event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ACCEPTED ? 'accepted' : 'taken over';
+        if (this.#options.role === 'agent' && event.agentId === this.#me) {
+          if (this.#current !== id) conversation.assignedOrder = Date.now() + ++this.#assignments;
+          this.#current = id;
+          this.#print(`* ${tag} ${verb} by you; sending there`);
+          return;
+        }
+        this.#print(`* ${tag} ${verb} by agent ${event.agentId}`);
+        if (this.#options.role === 'agent' && this.#current === id) this.#pickNextConversation();
+        return;
+      }
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_REQUEUED:
+        this.#print(`* ${tag} back in the queue${event.reason === '' ? '' : `: ${event.reason}`}`);
+        if (this.#options.role === 'agent' && this.#current === id) this.#pickNextConversation();
+        return;
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED:
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_QUEUED:
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_BOT_STARTED:
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_REOPENED:
+        this.#print(`* ${tag} ${stateText(conversation)}`);
+        return;
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_LABELED:
+        this.#print(`* ${tag} labels: ${event.conversation?.labels.join(', ') || '(none)'}`);
+        return;
+      case ConversationEventType.CONVERSATION_EVENT_TYPE_RATED:
+        this.#print(`* ${tag} rated ${event.conversation?.csat?.score ?? '?'}/5`);
+        return;
       case ConversationEventType.CONVERSATION_EVENT_TYPE_UNSPECIFIED:
       case ConversationEventType.UNRECOGNIZED:
         this.#print(`* ${tag} ${stateText(conversation)}`);
@@ -345,11 +387,74 @@ class ChatSession {
         this.#use(args[0]);
         return;
       case '/help':
-        this.#print('* commands: /list, /use ID-PREFIX, /quit; //text sends a line starting with /');
+        this.#print(
+          '* commands: /list, /use ID-PREFIX, /note TEXT, /accept, /close [REASON], /transfer agent:ID|group:ID [NOTE], /quit; //text sends a line starting with /',
+        );
+        return;
+      case '/note':
+        this.#onNote(text.slice(command.length).trim());
+        return;
+      case '/accept':
+      case '/close':
+      case '/transfer':
+        this.#onConversationCommand(command, args);
         return;
       default:
         this.#fail(`unknown command ${command}; try /help`);
     }
+  }
+
+  #onNote(text: string): void {
+    const conversationId = this.#current;
+    const client = this.#client;
+    if (conversationId === undefined || client === undefined) {
+      this.#failures++;
+      this.#fail('not sent: no conversation to add a note to');
+      return;
+    }
+    if (text === '') {
+      this.#fail('usage: /note TEXT');
+      return;
+    }
+    this.#queue = this.#queue.then(() => this.#send(client, conversationId, text, true));
+  }
+
+  /** /accept, /close [REASON], /transfer agent:ID|group:ID [NOTE] on the current conversation, in line order. */
+  #onConversationCommand(command: string, args: string[]): void {
+    const conversationId = this.#current;
+    const client = this.#client;
+    if (conversationId === undefined || client === undefined) {
+      this.#failures++;
+      this.#fail(`${command}: no current conversation`);
+      return;
+    }
+    let run: () => Promise<ConversationSummary>;
+    let done: string;
+    if (command === '/accept') {
+      run = () => client.accept(conversationId);
+      done = 'accepted';
+    } else if (command === '/close') {
+      run = () => client.closeConversation(conversationId, args.join(' '));
+      done = 'closed by you';
+    } else {
+      const target = parseTransferTarget(args[0]);
+      if (target === undefined) {
+        this.#fail('usage: /transfer agent:ID|group:ID [NOTE]');
+        return;
+      }
+      run = () => client.transfer(conversationId, target, args.slice(1).join(' '));
+      done = `transfer to ${args[0] ?? ''} requested`;
+    }
+    const tag = `[${shortId(conversationId)}]`;
+    this.#queue = this.#queue.then(async () => {
+      try {
+        await run();
+        this.#print(`* ${tag} ${done}`);
+      } catch (err) {
+        this.#failures++;
+        this.#fail(`${command} ${tag} failed: ${describeFailure(err, this.#options.baseUrl)}`);
+      }
+    });
   }
 
   #list(): void {
@@ -382,9 +487,11 @@ class ChatSession {
   }
 
   /** One send per line, in order: the SDK resends it (same client_msg_id) across errors and reconnects. */
-  async #send(client: SwitchboardClient, conversationId: string, text: string): Promise<void> {
+  async #send(client: SwitchboardClient, conversationId: string, text: string, note = false): Promise<void> {
     try {
-      const ack = await client.send(conversationId, text);
+      const ack = note
+        ? await client.sendNote(conversationId, text)
+        : await client.send(conversationId, text);
       const acked = this.#ackedSeqs.get(conversationId) ?? 0;
       this.#ackedSeqs.set(conversationId, Math.max(acked, ack.seq));
     } catch (err) {
@@ -464,6 +571,14 @@ function stateText(c: KnownConversation): string {
       return c.agentId === '' ? 'chatting' : `chatting with agent ${c.agentId}`;
     case ConversationState.CONVERSATION_STATE_CLOSED:
       return 'closed';
+    case ConversationState.CONVERSATION_STATE_BOT:
+      return 'talking to the bot';
+    case ConversationState.CONVERSATION_STATE_QUEUED:
+      return 'queued for an agent';
+    case ConversationState.CONVERSATION_STATE_ASSIGNED:
+      return c.agentId === '' ? 'offered to an agent' : `offered to agent ${c.agentId}`;
+    case ConversationState.CONVERSATION_STATE_TRANSFERRING:
+      return `being transferred by agent ${c.agentId}`;
     case ConversationState.CONVERSATION_STATE_UNSPECIFIED:
       return 'new conversation; your first message opens it';
     case ConversationState.UNRECOGNIZED:

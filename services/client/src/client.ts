@@ -1,19 +1,39 @@
 import {
   ClientFrame,
+  type CommandResult,
   type ConversationEvent,
   ConversationEventType,
+  ConversationState,
+  ConversationSummary,
   ErrorCode,
   type ErrorDetail,
   type Messages,
+  type Participant,
   ParticipantRole,
+  type QueueSnapshot,
+  type QueueStatus,
   type ResumePoint,
   type SendAck,
   ServerFrame,
   type UnifiedMessage,
   type Welcome,
+  type ConversationSignal,
 } from '@switchboard/proto';
+import {
+  type AgentStatusName,
+  agentStatusName,
+  agentStatusValue,
+  type SelectableAgentStatus,
+} from './agent-status';
 import { type BackoffOptions, backoffDelay, checkBackoff } from './backoff';
 import { CloseCode, closeDisposition, describeCloseCode, errorCodeForClose } from './close-codes';
+import {
+  checkCommand,
+  type CommandOptions,
+  type ConversationCommandKind,
+  type TransferTarget,
+  transferCommand,
+} from './commands';
 import { defaultWebSocket } from './default-web-socket';
 import { ClientError } from './errors';
 import { newClientMsgId } from './ids';
@@ -21,6 +41,7 @@ import { MessageSequencer } from './message-sequencer';
 import { type ReadStateInfo, ReadTracker } from './read-tracker';
 import { checkSend } from './send-rules';
 import { TypedEmitter } from './typed-emitter';
+import { type TypingInfo, TypingIndicators, TypingNotifier } from './typing';
 import { CLIENT_VERSION } from './version';
 import {
   binaryFrame,
@@ -51,8 +72,13 @@ export interface SwitchboardClientOptions {
   token: string;
   /** Sent in Hello.client for the gateway's logs. */
   clientName?: string;
-  /** How long a Welcome, Pong or Messages answer may take. Default 10000. */
+  /** How long a Welcome, Pong, Messages or StatusUpdate answer may take. Default 10000. */
   requestTimeoutMs?: number;
+  /**
+   * How long a conversation command (accept, transfer, ...) may wait for its CommandResult before it rejects
+   * (`source: 'timeout'`; the outcome is then unknown). Default 15000; each call may override it.
+   */
+  commandTimeoutMs?: number;
   /**
    * How long to wait for a SendAck before resending (same client_msg_id). Default 20000: longer than the
    * gateway's own retries (up to 15 s, docs/protocol.md section 7).
@@ -83,6 +109,30 @@ export interface SwitchboardClientOptions {
 export interface SendOptions {
   /** Reuse the id of an earlier attempt to retry it without creating a second message. */
   clientMsgId?: string;
+}
+
+/** Another participant read a conversation up to and including `readSeq` (the `readReceipt` event). */
+export interface ReadReceiptInfo {
+  conversationId: string;
+  participant: Participant;
+  readSeq: number;
+  /** When the gateway saw it (server clock). */
+  atMs: number;
+}
+
+/** A queued visitor's place in line (the `queueStatus` event); `position` 0 once no longer queued. */
+export interface QueueStatusInfo extends QueueStatus {
+  conversationId: string;
+  /** When routing computed it (server clock). */
+  atMs: number;
+}
+
+/** The conversation will be closed for inactivity at `closesAtMs` unless someone writes (`idleWarning`). */
+export interface IdleWarningInfo {
+  conversationId: string;
+  /** Server clock. */
+  closesAtMs: number;
+  atMs: number;
 }
 
 /** The client stopped for good (close(), a final close code, reconnect given up). */
@@ -151,14 +201,38 @@ export interface PendingSend {
   clientSentAtMs: number;
   /** How many times it was written to a socket (0 while it waits for one). */
   attempts: number;
+  /** A private note (sendNote). */
+  note: boolean;
 }
 
 export interface ClientEvents {
   /** Every Welcome: the first connection and each reconnection. */
   welcome: [welcome: Welcome];
-  /** Exactly once per (conversation, seq), in seq order per conversation. */
+  /**
+   * Exactly once per (conversation, seq), in seq order per conversation. Includes hidden messages
+   * (MESSAGE_KIND_REDACTED, a note as a visitor gets it): skip those with isHiddenMessage().
+   */
   message: [message: UnifiedMessage];
+  /**
+   * Every lifecycle update of a conversation the participant is in or is offered (opened, queued, assigned,
+   * accepted, requeued, transfer_requested, taken_over, reopened, labeled, rated, closed, ...), as received:
+   * `event.conversation` is the record after the change; `event.version` orders them.
+   */
   conversation: [event: ConversationEvent];
+  /** Every ConversationSignal as received, own ones included (the events below are the convenient views). */
+  signal: [signal: ConversationSignal];
+  /** Someone else started or stopped typing; `typing: false` also when their indicator expires (6 s). */
+  typing: [info: TypingInfo];
+  /** Someone else read a conversation up to a seq. */
+  readReceipt: [info: ReadReceiptInfo];
+  /** The visitor's conversation's place in its queue (and whether agents are available). */
+  queueStatus: [info: QueueStatusInfo];
+  /** The conversation will close for inactivity. */
+  idleWarning: [info: IdleWarningInfo];
+  /** Agents: the tenant's queues. */
+  queue: [snapshot: QueueSnapshot];
+  /** Agents: their status changed (from Welcome, setStatus, or another tab). */
+  status: [status: AgentStatusName, previous: AgentStatusName | undefined];
   /** An error frame that answers no pending request, or a local report (bad frame, unrepairable gap). */
   error: [error: ErrorDetail];
   /** The client stopped for good. */
@@ -198,6 +272,7 @@ const MAX_GAP_REPAIRS = 2;
 const DEFAULTS = {
   clientName: `@switchboard/client/${CLIENT_VERSION} ${runtimeName()}`,
   requestTimeoutMs: 10_000,
+  commandTimeoutMs: 15_000,
   ackTimeoutMs: 20_000,
   autoPing: true,
   backfillLimit: 0,
@@ -208,6 +283,7 @@ const DEFAULTS = {
 };
 
 const MAX_FETCH_LIMIT = 500;
+const SELECTABLE_STATUSES: ReadonlySet<string> = new Set<SelectableAgentStatus>(['online', 'away']);
 /** Welcome.max_frame_bytes of the v1 gateway, assumed until a Welcome says otherwise. */
 const DEFAULT_MAX_FRAME_BYTES = 64 * 1024;
 
@@ -217,6 +293,7 @@ interface Config {
   url: string;
   clientName: string;
   requestTimeoutMs: number;
+  commandTimeoutMs: number;
   ackTimeoutMs: number;
   autoPing: boolean;
   reconnect: ReconnectOptions | undefined;
@@ -258,11 +335,18 @@ interface OutboxEntry {
   readonly conversationId: string;
   readonly text: string;
   readonly clientSentAtMs: number;
+  readonly note: boolean;
   readonly deferred: Deferred<SendAck>;
   readonly expiryTimer: Timer;
   attempts: number;
   ackTimer: Timer | undefined;
   retryTimer: Timer | undefined;
+}
+
+interface StatusWaiter {
+  status: AgentStatusName;
+  deferred: Deferred<AgentStatusName>;
+  timer: Timer;
 }
 
 interface GapRepair {
@@ -279,6 +363,8 @@ interface GapRepair {
  *   after a gap are held while the gap is fetched (FetchMessages).
  * - Keeps sends in an outbox until acknowledged, resending them with the same client_msg_id after a
  *   reconnect, a retryable error or an ack timeout, in their original order.
+ * - Agents' tools: notes, conversation commands (answered by request_id, never resent), status; live
+ *   signals (typing, read receipts, queue status, idle warnings) as typed events.
  *
  * Register listeners before calling connect(): the gateway delivers history right after Welcome.
  */
@@ -289,6 +375,15 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
   readonly #outbox = new Map<string, OutboxEntry>();
   readonly #pendingPings = new Map<number, Deferred<number>>();
   readonly #pendingFetches = new Map<number, Deferred<Messages>>();
+  readonly #pendingCommands = new Map<number, Deferred<CommandResult>>();
+  readonly #statusWaiters = new Set<StatusWaiter>();
+  /** The newest record of each conversation seen (Welcome, updates, command results), by version. */
+  readonly #summaries = new Map<string, ConversationSummary>();
+  readonly #queueStatuses = new Map<string, QueueStatusInfo>();
+  readonly #typingOut: TypingNotifier;
+  readonly #typingIn: TypingIndicators;
+  #agentStatus: AgentStatusName | undefined;
+  #queueSnapshot: QueueSnapshot | undefined;
   readonly #gapRepairs = new Map<string, GapRepair>();
   /** Conversations with a gap waiting for a repair slot. */
   readonly #gapQueue = new Set<string>();
@@ -332,13 +427,20 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       refreshToken: options.refreshToken,
       WebSocket: options.WebSocket ?? defaultWebSocket,
     };
-    const { backfillLimit, maxHeldMessages, gapFetchAttempts } = this.#config;
+    const { backfillLimit, maxHeldMessages, gapFetchAttempts, commandTimeoutMs } = this.#config;
+    if (!(commandTimeoutMs > 0)) throw new RangeError('commandTimeoutMs must be > 0');
     if (!isCount(backfillLimit)) throw new RangeError('backfillLimit must be an integer >= 0');
     if (!isCount(maxHeldMessages)) throw new RangeError('maxHeldMessages must be an integer >= 0');
     if (!isCount(gapFetchAttempts) || gapFetchAttempts < 1)
       throw new RangeError('gapFetchAttempts must be an integer >= 1');
     this.#token = options.token;
     this.#sequencer = new MessageSequencer(maxHeldMessages);
+    this.#typingOut = new TypingNotifier((conversationId, typing) =>
+      this.#writeTyping(conversationId, typing),
+    );
+    this.#typingIn = new TypingIndicators((info) => {
+      this.emit('typing', info);
+    });
     for (const point of options.resume ?? []) {
       if (point.conversationId === '' || !isCount(point.lastSeq))
         throw new RangeError('resume: each point needs a conversationId and an integer lastSeq >= 0');
@@ -390,7 +492,42 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       text: e.text,
       clientSentAtMs: e.clientSentAtMs,
       attempts: e.attempts,
+      note: e.note,
     }));
+  }
+
+  /**
+   * The newest record of a conversation the client has seen: from Welcome, ConversationUpdates (an older
+   * `version` never replaces a newer one) and command results. Its `lastSeq` is as of that record; use
+   * lastSeq() for the messages delivered.
+   */
+  conversation(conversationId: string): ConversationSummary | undefined {
+    return this.#summaries.get(conversationId);
+  }
+
+  /** Every conversation record the client has seen (closed ones included). */
+  conversations(): ConversationSummary[] {
+    return [...this.#summaries.values()];
+  }
+
+  /** Agents: their current status (Welcome, then StatusUpdates); undefined for visitors and before Welcome. */
+  get agentStatus(): AgentStatusName | undefined {
+    return this.#agentStatus;
+  }
+
+  /** Agents: the latest QueueSnapshot received, if any. */
+  get queueSnapshot(): QueueSnapshot | undefined {
+    return this.#queueSnapshot;
+  }
+
+  /** The latest queue status of a queued conversation, if any (cleared when its position drops to 0). */
+  queueStatus(conversationId: string): QueueStatusInfo | undefined {
+    return this.#queueStatuses.get(conversationId);
+  }
+
+  /** Other participants typing in a conversation now, in the order they started. */
+  typingParticipants(conversationId: string): Participant[] {
+    return this.#typingIn.typing(conversationId);
   }
 
   /** Replaces the token used by the next Hello (e.g. refreshed ahead of its expiry). */
@@ -446,6 +583,188 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
    * frame, after outboxMaxAgeMs (`source: 'timeout'`), or when the client stops (`source: 'close'`).
    */
   send(conversationId: string, text: string, opts: SendOptions = {}): Promise<SendAck> {
+    return this.#enqueue(conversationId, text, false, opts);
+  }
+
+  /**
+   * Agents: adds a private note to a conversation (SendMessage.note). Same outbox semantics as send(). Other
+   * agents receive it as MESSAGE_KIND_NOTE; the visitor gets a MESSAGE_KIND_REDACTED message with the same
+   * seq and nothing of the note. A visitor's note is refused by the gateway (ERROR_CODE_FORBIDDEN).
+   */
+  sendNote(conversationId: string, text: string, opts: SendOptions = {}): Promise<SendAck> {
+    return this.#enqueue(conversationId, text, true, opts);
+  }
+
+  /**
+   * Says the participant is typing (or stopped) in a conversation. Call it on every keystroke: the SDK sends
+   * `typing: true` at most every 2 s per conversation, `typing: false` once on stop, and stops by itself
+   * 5 s after the last call. Sending a message in the conversation also stops it. Notices are ephemeral:
+   * dropped while disconnected.
+   */
+  setTyping(conversationId: string, typing: boolean): void {
+    if (conversationId === '') {
+      throw new ClientError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'setTyping needs a conversationId', {
+        source: 'local',
+      });
+    }
+    this.#typingOut.set(conversationId, typing);
+  }
+
+  /**
+   * Sends a conversation command and resolves with the conversation after it (CommandResult). Rejects with
+   * the gateway's error as a ClientError (matched by request_id; e.g. ERROR_CODE_FORBIDDEN or
+   * ERROR_CODE_ILLEGAL_TRANSITION), with `source: 'timeout'` when no answer comes within `commandTimeoutMs`,
+   * or with `source: 'close'` (retryable) when the socket drops first. Commands are never resent: after a
+   * timeout or a drop the outcome is unknown; check conversation() or the next update before retrying.
+   * Needs an open connection (else rejects at once, retryable).
+   */
+  command(
+    conversationId: string,
+    command: ConversationCommandKind,
+    opts: CommandOptions = {},
+  ): Promise<ConversationSummary> {
+    const invalid = checkCommand(conversationId, command);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const timeoutMs = opts.timeoutMs ?? this.#config.commandTimeoutMs;
+    if (!(timeoutMs > 0)) {
+      return Promise.reject(
+        new ClientError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'timeoutMs must be > 0', { source: 'local' }),
+      );
+    }
+    const conn = this.#openConnection();
+    if (conn === undefined) return Promise.reject(this.#notConnected());
+    const requestId = this.#nextRequestId++;
+    const answer = this.#track(
+      this.#pendingCommands,
+      requestId,
+      () =>
+        new ClientError(
+          ErrorCode.ERROR_CODE_UNAVAILABLE,
+          `no answer to the ${command.$case} command within ${timeoutMs} ms; its outcome is unknown`,
+          { source: 'timeout', retryable: true, requestId },
+        ),
+      timeoutMs,
+    );
+    this.#write(conn, { kind: { $case: 'command', value: { requestId, conversationId, command } } });
+    return answer.then((result) => {
+      const summary = result.conversation;
+      if (summary === undefined) {
+        throw new ClientError(
+          ErrorCode.ERROR_CODE_BAD_FRAME,
+          'the gateway sent a CommandResult without a conversation',
+          {
+            source: 'local',
+            requestId,
+          },
+        );
+      }
+      this.#storeSummary(summary);
+      return summary;
+    });
+  }
+
+  /** Agents: accept the conversation offered to you (ASSIGNED -> CHATTING). See command(). */
+  accept(conversationId: string, opts?: CommandOptions): Promise<ConversationSummary> {
+    return this.command(conversationId, { $case: 'accept', value: {} }, opts);
+  }
+
+  /**
+   * Agents (the conversation's) and supervisors: hand the conversation to one agent or one group
+   * (CHATTING -> TRANSFERRING). The note is stored as a private note. See command().
+   */
+  transfer(
+    conversationId: string,
+    target: TransferTarget,
+    note = '',
+    opts?: CommandOptions,
+  ): Promise<ConversationSummary> {
+    return this.command(conversationId, transferCommand(target, note), opts);
+  }
+
+  /**
+   * Closes a conversation (the conversation's agent, a supervisor, or the visitor). Named so because close()
+   * closes the client. See command().
+   */
+  closeConversation(
+    conversationId: string,
+    reason = '',
+    opts?: CommandOptions,
+  ): Promise<ConversationSummary> {
+    return this.command(conversationId, { $case: 'close', value: { reason, reopenWindowMs: 0 } }, opts);
+  }
+
+  /** Supervisors: take the conversation for yourself (-> CHATTING). See command(). */
+  takeOver(conversationId: string, opts?: CommandOptions): Promise<ConversationSummary> {
+    return this.command(conversationId, { $case: 'takeOver', value: {} }, opts);
+  }
+
+  /** Agents: replace the conversation's labels. See command(). */
+  setLabels(
+    conversationId: string,
+    labels: readonly string[],
+    opts?: CommandOptions,
+  ): Promise<ConversationSummary> {
+    return this.command(conversationId, { $case: 'setLabels', value: { labels: [...labels] } }, opts);
+  }
+
+  /** Visitors: rate a closed conversation, once (score 1..5). See command(). */
+  rate(
+    conversationId: string,
+    score: number,
+    comment = '',
+    opts?: CommandOptions,
+  ): Promise<ConversationSummary> {
+    return this.command(conversationId, { $case: 'rate', value: { score, comment } }, opts);
+  }
+
+  /** Agents: take a queued conversation yourself (manual pick). See command(). */
+  pick(conversationId: string, opts?: CommandOptions): Promise<ConversationSummary> {
+    return this.command(conversationId, { $case: 'pick', value: {} }, opts);
+  }
+
+  /**
+   * Agents: choose online (takes new conversations) or away. Resolves once the gateway confirms it with a
+   * StatusUpdate (at once when it is already the status); rejects when not connected, for a visitor, after
+   * requestTimeoutMs, or when the socket drops first. The `status` event reports every change.
+   */
+  setStatus(status: SelectableAgentStatus): Promise<AgentStatusName> {
+    // Checked at run time too: JavaScript callers.
+    if (!SELECTABLE_STATUSES.has(status)) {
+      return Promise.reject(
+        new ClientError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, "status must be 'online' or 'away'", {
+          source: 'local',
+        }),
+      );
+    }
+    const conn = this.#openConnection();
+    if (conn === undefined) return Promise.reject(this.#notConnected());
+    if (this.#welcome?.role !== ParticipantRole.PARTICIPANT_ROLE_AGENT) {
+      return Promise.reject(
+        new ClientError(ErrorCode.ERROR_CODE_FORBIDDEN, 'only agents have a status', { source: 'local' }),
+      );
+    }
+    this.#write(conn, { kind: { $case: 'setStatus', value: { status: agentStatusValue(status) } } });
+    if (this.#agentStatus === status) return Promise.resolve(status);
+    const deferred = createDeferred<AgentStatusName>();
+    const waiter: StatusWaiter = {
+      status,
+      deferred,
+      timer: setTimeout(() => {
+        this.#statusWaiters.delete(waiter);
+        deferred.reject(
+          new ClientError(
+            ErrorCode.ERROR_CODE_UNAVAILABLE,
+            `no StatusUpdate within ${this.#config.requestTimeoutMs} ms`,
+            { source: 'timeout', retryable: true },
+          ),
+        );
+      }, this.#config.requestTimeoutMs),
+    };
+    this.#statusWaiters.add(waiter);
+    return deferred.promise;
+  }
+
+  #enqueue(conversationId: string, text: string, note: boolean, opts: SendOptions): Promise<SendAck> {
     const clientMsgId = opts.clientMsgId ?? newClientMsgId();
     const invalid = checkSend(clientMsgId, conversationId, text);
     if (invalid !== undefined) return Promise.reject(invalid);
@@ -455,8 +774,10 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       return Promise.reject(this.#notConnected(clientMsgId));
     }
     const clientSentAtMs = Date.now();
-    const tooLarge = this.#checkFrameSize(clientMsgId, conversationId, text, clientSentAtMs);
+    const tooLarge = this.#checkFrameSize(clientMsgId, conversationId, text, clientSentAtMs, note);
     if (tooLarge !== undefined) return Promise.reject(tooLarge);
+    // The message says it better than an indicator; others' UIs drop it on our message too.
+    this.#typingOut.stop(conversationId);
 
     const deferred = createDeferred<SendAck>();
     const entry: OutboxEntry = {
@@ -464,6 +785,7 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       conversationId,
       text,
       clientSentAtMs,
+      note,
       deferred,
       attempts: 0,
       ackTimer: undefined,
@@ -672,12 +994,15 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     this.#maxFrameBytes = welcome.maxFrameBytes;
     for (const summary of welcome.conversations) {
       this.#retired.delete(summary.conversationId);
+      this.#storeSummary(summary);
       this.#applyBackfillFloor(summary.conversationId, summary.lastSeq, conn.resume);
     }
     this.#setState('open');
     this.#startKeepAlive(conn, welcome.pingIntervalMs);
     this.emit('welcome', welcome);
     if (resumed) this.emit('resumed', { welcome, resume: conn.resume, attempts });
+    if (welcome.role === ParticipantRole.PARTICIPANT_ROLE_AGENT)
+      this.#setAgentStatus(agentStatusName(welcome.agentStatus));
     for (const info of this.#reads.welcome(welcome.participantId, welcome.readStates))
       this.emit('unread', info);
     for (const waiter of this.#waiters.splice(0)) waiter.resolve(welcome);
@@ -716,6 +1041,10 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       });
     for (const pending of this.#pendingPings.values()) pending.reject(lost('Pong'));
     for (const pending of this.#pendingFetches.values()) pending.reject(lost('Messages'));
+    // Never resent: the gateway may have applied it. The app decides after looking at the conversation.
+    for (const pending of this.#pendingCommands.values())
+      pending.reject(lost('CommandResult (outcome unknown)'));
+    this.#rejectStatusWaiters(lost('StatusUpdate'));
     for (const entry of this.#outbox.values()) {
       clearTimeout(entry.ackTimer);
       clearTimeout(entry.retryTimer);
@@ -870,6 +1199,10 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
         closeReason: reason,
       });
     for (const waiter of this.#waiters.splice(0)) waiter.reject(stopped);
+    for (const pending of this.#pendingCommands.values()) pending.reject(stopped);
+    this.#rejectStatusWaiters(stopped);
+    this.#typingOut.clear();
+    this.#typingIn.clear();
     for (const entry of [...this.#outbox.values()]) {
       this.#removeFromOutbox(entry);
       entry.deferred.reject(
@@ -1018,7 +1351,103 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       case 'messages':
         this.#pendingFetches.get(kind.value.requestId)?.resolve(kind.value);
         return;
+      case 'result':
+        this.#pendingCommands.get(kind.value.requestId)?.resolve(kind.value);
+        return;
+      case 'signal':
+        this.#onSignal(kind.value);
+        return;
+      case 'queue':
+        this.#queueSnapshot = kind.value;
+        this.emit('queue', kind.value);
+        return;
+      case 'status':
+        this.#setAgentStatus(agentStatusName(kind.value.status));
+        return;
     }
+  }
+
+  #onSignal(signal: ConversationSignal): void {
+    this.emit('signal', signal);
+    const { conversationId, from, atMs } = signal;
+    const me = this.#welcome?.participantId ?? '';
+    const own = from !== undefined && me !== '' && from.id === me;
+    const kind = signal.kind;
+    switch (kind?.$case) {
+      case undefined:
+        return;
+      case 'typing':
+        // Our own notices come back from the gateway (and from our other tabs): not someone else typing.
+        if (from === undefined || from.id === '' || own) return;
+        this.#typingIn.signal(conversationId, from, kind.value.typing);
+        return;
+      case 'read': {
+        if (from === undefined || from.id === '') return;
+        if (own) {
+          // Our mark from another tab or device: keeps this one's unread count in step.
+          const changed = this.#reads.read(conversationId, kind.value.readSeq);
+          if (changed !== undefined) this.emit('unread', changed);
+          return;
+        }
+        this.emit('readReceipt', { conversationId, participant: from, readSeq: kind.value.readSeq, atMs });
+        return;
+      }
+      case 'queue': {
+        const info: QueueStatusInfo = { ...kind.value, conversationId, atMs };
+        if (info.position === 0) this.#queueStatuses.delete(conversationId);
+        else this.#queueStatuses.set(conversationId, info);
+        this.emit('queueStatus', info);
+        return;
+      }
+      case 'idleWarning':
+        this.emit('idleWarning', { conversationId, closesAtMs: kind.value.closesAtMs, atMs });
+        return;
+    }
+  }
+
+  #setAgentStatus(status: AgentStatusName | undefined): void {
+    if (status === undefined) return;
+    for (const waiter of [...this.#statusWaiters]) {
+      if (waiter.status !== status) continue;
+      clearTimeout(waiter.timer);
+      this.#statusWaiters.delete(waiter);
+      waiter.deferred.resolve(status);
+    }
+    const previous = this.#agentStatus;
+    if (previous === status) return;
+    this.#agentStatus = status;
+    this.emit('status', status, previous);
+  }
+
+  /** Keeps the newest record per conversation; an older version never replaces a newer one. */
+  #storeSummary(summary: ConversationSummary): void {
+    const known = this.#summaries.get(summary.conversationId);
+    if (known === undefined || summary.version >= known.version)
+      this.#summaries.set(summary.conversationId, summary);
+  }
+
+  /** An update without the record (an older gateway): patch what the event says into the known one. */
+  #summaryFromEvent(event: ConversationEvent): ConversationSummary {
+    const known = this.#summaries.get(event.conversationId);
+    return ConversationSummary.fromPartial({
+      ...known,
+      tenantId: event.tenantId,
+      conversationId: event.conversationId,
+      state: event.state,
+      visitorId: event.visitorId || (known?.visitorId ?? ''),
+      agentId: event.agentId,
+      lastSeq: Math.max(event.lastSeq, known?.lastSeq ?? 0),
+      channel: event.channel,
+      version: event.version,
+      updatedAtMs: event.atMs,
+    });
+  }
+
+  #writeTyping(conversationId: string, typing: boolean): boolean {
+    const conn = this.#openConnection();
+    if (conn === undefined || conn.socket.readyState !== ReadyState.OPEN) return false;
+    this.#write(conn, { kind: { $case: 'typing', value: { conversationId, typing } } });
+    return true;
   }
 
   #onErrorFrame(conn: Connection, detail: ErrorDetail): void {
@@ -1032,6 +1461,11 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
       fetch.reject(ClientError.fromDetail(detail));
       return;
     }
+    const command = detail.requestId === 0 ? undefined : this.#pendingCommands.get(detail.requestId);
+    if (command !== undefined) {
+      command.reject(ClientError.fromDetail(detail));
+      return;
+    }
     if (!conn.welcomed) {
       // The close that follows carries the close code; the handshake fails then.
       conn.serverError = detail;
@@ -1043,19 +1477,33 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
   #onConversationEvent(event: ConversationEvent): void {
     const id = event.conversationId;
     const welcome = this.#welcome;
-    if (event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED) {
-      this.#retired.add(id);
-    } else if (
-      event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED &&
-      welcome !== undefined
+    const known = this.#summaries.get(id);
+    if (known !== undefined && event.version < known.version) {
+      // Stale (overtaken by a newer update or record): reported, but it changes nothing here.
+      this.emit('conversation', event);
+      return;
+    }
+    const previousAgentId = known?.agentId;
+    this.#storeSummary(event.conversation ?? this.#summaryFromEvent(event));
+    if (
+      event.type === ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED ||
+      event.state === ConversationState.CONVERSATION_STATE_CLOSED
     ) {
+      this.#retired.add(id);
+    } else if (welcome?.role === ParticipantRole.PARTICIPANT_ROLE_VISITOR) {
+      // A visitor only hears of its own conversation: open again (reopened) means resume it again.
+      this.#retired.delete(id);
+    } else if (welcome?.role === ParticipantRole.PARTICIPANT_ROLE_AGENT) {
       if (event.agentId === welcome.participantId) {
         this.#retired.delete(id);
-        this.#applyBackfillFloor(id, event.lastSeq, []);
-      } else if (welcome.role === ParticipantRole.PARTICIPANT_ROLE_AGENT) {
+        // Newly ours (offered, picked, taken over): its history follows, from the backfill floor.
+        if (previousAgentId !== welcome.participantId) this.#applyBackfillFloor(id, event.lastSeq, []);
+      } else if (!welcome.supervisor) {
+        // Offered or handed to someone else, or requeued: no longer ours to resume.
         this.#retired.add(id);
       }
     }
+    if (event.state !== ConversationState.CONVERSATION_STATE_QUEUED) this.#queueStatuses.delete(id);
     this.emit('conversation', event);
   }
 
@@ -1068,6 +1516,8 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
 
   #emitMessage(message: UnifiedMessage): void {
     const changed = this.#reads.delivered(message);
+    const senderId = message.sender?.id ?? '';
+    if (senderId !== '') this.#typingIn.end(message.conversationId, senderId);
     this.emit('message', message);
     if (changed !== undefined) this.emit('unread', changed);
   }
@@ -1215,7 +1665,13 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
   #writeSend(conn: Connection, entry: OutboxEntry): void {
     clearTimeout(entry.retryTimer);
     entry.retryTimer = undefined;
-    const bytes = encodeSend(entry.clientMsgId, entry.conversationId, entry.text, entry.clientSentAtMs);
+    const bytes = encodeSend(
+      entry.clientMsgId,
+      entry.conversationId,
+      entry.text,
+      entry.clientSentAtMs,
+      entry.note,
+    );
     const tooLarge = this.#frameTooLarge(entry.clientMsgId, bytes.length);
     if (tooLarge !== undefined) {
       this.#removeFromOutbox(entry);
@@ -1293,11 +1749,12 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     conversationId: string,
     text: string,
     clientSentAtMs: number,
+    note: boolean,
   ): ClientError | undefined {
     if (this.#maxFrameBytes <= 0) return undefined;
     return this.#frameTooLarge(
       clientMsgId,
-      encodeSend(clientMsgId, conversationId, text, clientSentAtMs).length,
+      encodeSend(clientMsgId, conversationId, text, clientSentAtMs, note).length,
     );
   }
 
@@ -1328,6 +1785,14 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     );
   }
 
+  #rejectStatusWaiters(err: ClientError): void {
+    for (const waiter of this.#statusWaiters) {
+      clearTimeout(waiter.timer);
+      waiter.deferred.reject(err);
+    }
+    this.#statusWaiters.clear();
+  }
+
   #emitLocalError(code: ErrorCode, message: string): void {
     this.emit('error', { code, message, retryable: false, clientMsgId: '', requestId: 0 });
   }
@@ -1345,11 +1810,16 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     this.emit('state', next, previous);
   }
 
-  #track<K, T>(map: Map<K, Deferred<T>>, key: K, onTimeout: () => ClientError): Promise<T> {
+  #track<K, T>(
+    map: Map<K, Deferred<T>>,
+    key: K,
+    onTimeout: () => ClientError,
+    timeoutMs = this.#config.requestTimeoutMs,
+  ): Promise<T> {
     const inner = createDeferred<T>();
     const timer = setTimeout(() => {
       settle.reject(onTimeout());
-    }, this.#config.requestTimeoutMs);
+    }, timeoutMs);
     const settle: Deferred<T> = {
       promise: inner.promise,
       resolve: (value) => {
@@ -1382,9 +1852,10 @@ function encodeSend(
   conversationId: string,
   text: string,
   clientSentAtMs: number,
+  note: boolean,
 ): Uint8Array {
   return ClientFrame.encode({
-    kind: { $case: 'send', value: { clientMsgId, conversationId, text, clientSentAtMs } },
+    kind: { $case: 'send', value: { clientMsgId, conversationId, text, clientSentAtMs, note } },
   }).finish();
 }
 

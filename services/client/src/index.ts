@@ -8,7 +8,10 @@ export {
   type DisconnectInfo,
   type FetchResult,
   type GapInfo,
+  type IdleWarningInfo,
   type PendingSend,
+  type QueueStatusInfo,
+  type ReadReceiptInfo,
   type ReconnectOptions,
   type ReconnectingInfo,
   type ResendInfo,
@@ -44,6 +47,33 @@ export {
   type CloseCodeValue,
   type CloseDisposition,
 } from './close-codes';
+export {
+  agentStatusName,
+  agentStatusValue,
+  type AgentStatusName,
+  type SelectableAgentStatus,
+} from './agent-status';
+export {
+  cannedReplyVariables,
+  findCannedReplies,
+  renderCannedReply,
+  type CannedReplyVariables,
+} from './canned-replies';
+export {
+  checkCommand,
+  type CommandOptions,
+  type ConversationCommandKind,
+  type TransferTarget,
+} from './commands';
+export { isHiddenMessage, isNote } from './message-kinds';
+export {
+  TYPING_EXPIRY_MS,
+  TYPING_IDLE_MS,
+  TYPING_RENEW_MS,
+  TypingIndicators,
+  TypingNotifier,
+  type TypingInfo,
+} from './typing';
 export { backoffDelay, type BackoffOptions } from './backoff';
 export { MessageSequencer, type SeqRange } from './message-sequencer';
 export { ReadTracker, type ReadStateInfo } from './read-tracker';

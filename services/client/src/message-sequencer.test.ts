@@ -23,6 +23,26 @@ function feed(sequencer: MessageSequencer, seqs: number[], conversationId = 'c1'
 }
 
 describe('MessageSequencer', () => {
+  test('MessageSequencer - a redacted message fills its seq like any other: no gap', () => {
+    const sequencer = new MessageSequencer(10);
+    const hidden: UnifiedMessage = {
+      ...msg(2),
+      sender: undefined,
+      text: '',
+      clientMsgId: '',
+      kind: MessageKind.MESSAGE_KIND_REDACTED,
+    };
+
+    expect(feed(sequencer, [1])).toEqual([1]);
+    expect(feed(sequencer, [3])).toEqual([]);
+    expect(sequencer.missing('c1')).toEqual({ from: 2, to: 2 });
+    expect(sequencer.accept(hidden).map((m) => [m.seq, m.kind])).toEqual([
+      [2, MessageKind.MESSAGE_KIND_REDACTED],
+      [3, MessageKind.MESSAGE_KIND_TEXT],
+    ]);
+    expect(sequencer.missing('c1')).toBeUndefined();
+  });
+
   test('MessageSequencer - releases in-order messages at once and drops duplicates', () => {
     const sequencer = new MessageSequencer(10);
 

@@ -17,7 +17,63 @@ function msg(seq: number, senderId: string, conversationId = 'c1'): UnifiedMessa
   };
 }
 
+/** What a visitor receives in place of a note: no sender, no text. */
+function redacted(seq: number, conversationId = 'c1'): UnifiedMessage {
+  return {
+    ...msg(seq, '', conversationId),
+    sender: undefined,
+    text: '',
+    kind: MessageKind.MESSAGE_KIND_REDACTED,
+  };
+}
+
 describe('ReadTracker', () => {
+  test('ReadTracker - redacted messages never count as unread but move lastSeq', () => {
+    const reads = new ReadTracker();
+    reads.welcome('me', []);
+
+    reads.delivered(msg(1, 'agent'));
+    expect(reads.delivered(redacted(2))).toEqual({
+      conversationId: 'c1',
+      readSeq: 0,
+      unreadCount: 1,
+      lastSeq: 2,
+    });
+    reads.delivered(msg(3, 'agent'));
+
+    expect(reads.get('c1')).toEqual({ conversationId: 'c1', readSeq: 0, unreadCount: 2, lastSeq: 3 });
+    // A partial read recounts from what is left: seq 3 only.
+    expect(reads.read('c1', 2)?.unreadCount).toBe(1);
+  });
+
+  test("ReadTracker - redacted messages inside Welcome's unread_count are taken back out", () => {
+    const reads = new ReadTracker();
+    // The gateway counts last_seq - read_seq: seqs 2..5, of which 3 and 4 are notes the visitor cannot see.
+    reads.welcome('me', [{ conversationId: 'c1', readSeq: 1, unreadCount: 4, lastSeq: 5 }]);
+
+    reads.delivered(msg(2, 'agent'));
+    expect(reads.delivered(redacted(3))?.unreadCount).toBe(3);
+    expect(reads.delivered(redacted(4))?.unreadCount).toBe(2);
+    expect(reads.delivered(msg(5, 'agent'))).toBeUndefined();
+    expect(reads.get('c1')?.unreadCount).toBe(2);
+
+    // The next Welcome counts them again; the tracker remembers which seqs were hidden.
+    reads.welcome('me', [{ conversationId: 'c1', readSeq: 1, unreadCount: 5, lastSeq: 6 }]);
+    expect(reads.get('c1')?.unreadCount).toBe(3);
+    // Once read past them they are forgotten.
+    reads.read('c1', 5);
+    reads.welcome('me', [{ conversationId: 'c1', readSeq: 5, unreadCount: 1, lastSeq: 6 }]);
+    expect(reads.get('c1')?.unreadCount).toBe(1);
+  });
+
+  test('ReadTracker - a redacted message at or below the read mark changes nothing', () => {
+    const reads = new ReadTracker();
+    reads.welcome('me', [{ conversationId: 'c1', readSeq: 3, unreadCount: 0, lastSeq: 3 }]);
+
+    expect(reads.delivered(redacted(2))).toBeUndefined();
+    expect(reads.get('c1')?.unreadCount).toBe(0);
+  });
+
   test('ReadTracker - Welcome seeds the counts; replayed messages it already counted do not count twice', () => {
     const reads = new ReadTracker();
     reads.welcome('me', [{ conversationId: 'c1', readSeq: 2, unreadCount: 2, lastSeq: 4 }]);

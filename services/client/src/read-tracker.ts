@@ -1,4 +1,5 @@
 import type { ReadState, UnifiedMessage } from '@switchboard/proto';
+import { isHiddenMessage } from './message-kinds';
 
 /** How far the participant has read one conversation, as the SDK knows it. */
 export interface ReadStateInfo {
@@ -17,11 +18,17 @@ interface TrackedState {
   lastSeq: number;
   /** Seqs of delivered messages from others after readSeq, ascending; lets a partial markRead recount. */
   unreadSeqs: number[];
+  /** Seqs of delivered hidden (redacted) messages after readSeq: the gateway's unread_count includes them. */
+  hiddenSeqs: number[];
 }
 
 /**
  * Unread counts per conversation: seeded from Welcome.read_states (which count messages that arrived while
  * the participant was offline), then kept current as messages are delivered, read and sent. Pure bookkeeping.
+ *
+ * Neither the participant's own messages nor hidden ones (MESSAGE_KIND_REDACTED: a note as a visitor gets it)
+ * count. Welcome's unread_count is `last_seq - read_seq`, redacted ones included: the tracker subtracts those
+ * it has seen, and each one delivered later inside Welcome's range.
  */
 export class ReadTracker {
   readonly #states = new Map<string, TrackedState>();
@@ -31,11 +38,17 @@ export class ReadTracker {
   welcome(participantId: string, readStates: readonly ReadState[]): ReadStateInfo[] {
     this.#participantId = participantId;
     return readStates.map((rs) => {
+      const lastSeq = Math.max(rs.lastSeq, rs.readSeq);
+      const hiddenSeqs = (this.#states.get(rs.conversationId)?.hiddenSeqs ?? []).filter(
+        (s) => s > rs.readSeq,
+      );
+      const hiddenCounted = hiddenSeqs.filter((s) => s <= lastSeq).length;
       const state: TrackedState = {
         readSeq: rs.readSeq,
-        unreadCount: rs.unreadCount,
-        lastSeq: Math.max(rs.lastSeq, rs.readSeq),
+        unreadCount: Math.max(0, rs.unreadCount - hiddenCounted),
+        lastSeq,
         unreadSeqs: [],
+        hiddenSeqs,
       };
       this.#states.set(rs.conversationId, state);
       return info(rs.conversationId, state);
@@ -50,6 +63,7 @@ export class ReadTracker {
       return this.read(conversationId, seq);
     }
     const state = this.#state(conversationId);
+    if (isHiddenMessage(message)) return this.#deliveredHidden(state, conversationId, seq);
     if (seq > state.lastSeq) {
       state.lastSeq = seq;
       if (seq <= state.readSeq) return info(conversationId, state);
@@ -65,11 +79,28 @@ export class ReadTracker {
     return undefined;
   }
 
+  #deliveredHidden(state: TrackedState, conversationId: string, seq: number): ReadStateInfo | undefined {
+    if (seq <= state.readSeq || state.hiddenSeqs.includes(seq)) {
+      if (seq > state.lastSeq) state.lastSeq = seq;
+      return undefined;
+    }
+    state.hiddenSeqs.push(seq);
+    if (seq > state.lastSeq) {
+      state.lastSeq = seq;
+      return info(conversationId, state);
+    }
+    // Welcome's unread_count counted it: take it back out.
+    if (state.unreadCount === 0) return undefined;
+    state.unreadCount--;
+    return info(conversationId, state);
+  }
+
   /** Everything up to `seq` is read (markRead, or an own message acknowledged). Returns the new state if any. */
   read(conversationId: string, seq: number): ReadStateInfo | undefined {
     const state = this.#state(conversationId);
     if (seq <= state.readSeq) return undefined;
     state.readSeq = seq;
+    state.hiddenSeqs = state.hiddenSeqs.filter((s) => s > seq);
     const before = state.unreadSeqs.length;
     state.unreadSeqs = state.unreadSeqs.filter((s) => s > seq);
     const removed = before - state.unreadSeqs.length;
@@ -94,7 +125,7 @@ export class ReadTracker {
   #state(conversationId: string): TrackedState {
     let state = this.#states.get(conversationId);
     if (state === undefined) {
-      state = { readSeq: 0, unreadCount: 0, lastSeq: 0, unreadSeqs: [] };
+      state = { readSeq: 0, unreadCount: 0, lastSeq: 0, unreadSeqs: [], hiddenSeqs: [] };
       this.#states.set(conversationId, state);
     }
     return state;

@@ -3,17 +3,25 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  AgentStatus,
+  Availability,
   Channel,
   ClientFrame,
+  type ConversationCommand,
+  ConversationEvent,
   ConversationEventType,
+  type ConversationSignal,
   ConversationState,
-  type ConversationSummary,
+  ConversationSummary,
   ErrorCode,
   errorCodeToJSON,
   type FetchMessages,
   type Hello,
   MessageKind,
+  type Participant,
   ParticipantRole,
+  type QueueSnapshot,
+  type QueueStatus,
   type ReadState,
   type SendMessage,
   ServerFrame,
@@ -32,6 +40,8 @@ export interface FakeParticipant {
   displayName: string;
   /** Hello with this participant's token answers UNKNOWN_TENANT. */
   tenantGone?: boolean;
+  /** An agent who may take over (Welcome.supervisor). */
+  supervisor?: boolean;
 }
 
 interface FakeConversation {
@@ -60,6 +70,12 @@ export type SendOverride = (
 /** What to do with a FetchMessages instead of answering it from the store. */
 export type FetchOverride = (
   fetch: FetchMessages,
+  from: FakeParticipant,
+) => ServerFrame | 'no-answer' | undefined;
+
+/** What to do with a ConversationCommand instead of applying it: answer with a frame, or never answer. */
+export type CommandOverride = (
+  command: ConversationCommand,
   from: FakeParticipant,
 ) => ServerFrame | 'no-answer' | undefined;
 
@@ -92,6 +108,7 @@ export class FakeGateway {
   readonly received: ClientFrame[] = [];
   onSend: SendOverride | undefined;
   onFetch: FetchOverride | undefined;
+  onCommand: CommandOverride | undefined;
   /** Leave Pings unanswered, as on a dead path. */
   dropPings = false;
   deliveryFilter: DeliveryFilter | undefined;
@@ -110,6 +127,8 @@ export class FakeGateway {
   }[] = [];
   /** participant id -> conversation id -> read seq */
   readonly #readSeqs = new Map<string, Map<string, number>>();
+  /** agent id -> the status it chose */
+  readonly #agentStatuses = new Map<string, AgentStatus>();
   #connectionIds = 0;
 
   private constructor(options: FakeGatewayOptions) {
@@ -170,6 +189,7 @@ export class FakeGateway {
     displayName = 'Alice',
     email = AGENT_EMAIL,
     password = AGENT_PASSWORD,
+    extra: Partial<FakeParticipant> = {},
   ): {
     token: string;
     agent: FakeParticipant;
@@ -178,6 +198,7 @@ export class FakeGateway {
       id: `a-${randomUUID()}`,
       role: ParticipantRole.PARTICIPANT_ROLE_AGENT,
       displayName,
+      ...extra,
     };
     const token = `at-${randomUUID()}`;
     this.#tokens.set(token, agent);
@@ -186,7 +207,12 @@ export class FakeGateway {
   }
 
   /** Appends a message as if `from` had sent it, and delivers it live. */
-  append(conversationId: string, from: FakeParticipant, text: string): UnifiedMessage {
+  append(
+    conversationId: string,
+    from: FakeParticipant,
+    text: string,
+    kind: MessageKind = MessageKind.MESSAGE_KIND_TEXT,
+  ): UnifiedMessage {
     const conversation = this.#conversation(conversationId);
     const message: UnifiedMessage = {
       tenantId: TENANT,
@@ -195,7 +221,7 @@ export class FakeGateway {
       clientMsgId: randomUUID(),
       sender: { role: from.role, id: from.id, displayName: from.displayName },
       channel: Channel.CHANNEL_WEB_WIDGET,
-      kind: MessageKind.MESSAGE_KIND_TEXT,
+      kind,
       text,
       clientSentAtMs: Date.now(),
       acceptedAtMs: Date.now(),
@@ -206,6 +232,11 @@ export class FakeGateway {
     conversation.summary.lastSeq = message.seq;
     this.#broadcastMessage(conversation, message);
     return message;
+  }
+
+  /** Appends an agent's private note: agents get it as is, the visitor a redacted copy with the same seq. */
+  appendNote(conversationId: string, from: FakeParticipant, text: string): UnifiedMessage {
+    return this.append(conversationId, from, text, MessageKind.MESSAGE_KIND_NOTE);
   }
 
   /** Stores a message without delivering it to anyone (it can only be fetched or resumed). */
@@ -256,6 +287,67 @@ export class FakeGateway {
     return this.received.flatMap((f) => (f.kind?.$case === 'send' ? [f.kind.value] : []));
   }
 
+  /** Every ConversationCommand received, in order. */
+  commands(): ConversationCommand[] {
+    return this.received.flatMap((f) => (f.kind?.$case === 'command' ? [f.kind.value] : []));
+  }
+
+  /** Every TypingNotice received, in order. */
+  typingNotices(): { conversationId: string; typing: boolean }[] {
+    return this.received.flatMap((f) => (f.kind?.$case === 'typing' ? [f.kind.value] : []));
+  }
+
+  /** The status an agent chose last (ONLINE when never chosen). */
+  agentStatus(agentId: string): AgentStatus {
+    return this.#agentStatuses.get(agentId) ?? AgentStatus.AGENT_STATUS_ONLINE;
+  }
+
+  /** Sets an agent's status as another tab would, and tells every socket of the agent (StatusUpdate). */
+  setAgentStatus(agentId: string, status: AgentStatus): void {
+    this.#agentStatuses.set(agentId, status);
+    this.pushTo(agentId, { kind: { $case: 'status', value: { status } } });
+  }
+
+  /** Sends a ConversationSignal to every socket in the conversation (the sender's own sockets included). */
+  signal(conversationId: string, from: Participant, kind: ConversationSignal['kind']): void {
+    const conversation = this.#conversation(conversationId);
+    this.#broadcast(conversation, {
+      kind: {
+        $case: 'signal',
+        value: { tenantId: TENANT, conversationId, from, atMs: Date.now(), kind },
+      },
+    });
+  }
+
+  /** Routing's queue status for a queued conversation (from SYSTEM). */
+  queueStatus(conversationId: string, status: Partial<QueueStatus> = {}): void {
+    this.signal(conversationId, SYSTEM, {
+      $case: 'queue',
+      value: {
+        groupId: 'general',
+        position: 1,
+        queueLength: 1,
+        estimatedWaitS: 0,
+        availability: Availability.AVAILABILITY_OPEN,
+        offlineMessage: '',
+        ...status,
+      },
+    });
+  }
+
+  /** Routing's warning that the conversation closes for inactivity at closesAtMs. */
+  idleWarning(conversationId: string, closesAtMs: number): void {
+    this.signal(conversationId, SYSTEM, { $case: 'idleWarning', value: { closesAtMs } });
+  }
+
+  /** A QueueSnapshot to every agent socket. */
+  pushQueue(snapshot: QueueSnapshot): void {
+    for (const connection of this.#connections) {
+      if (connection.participant?.role === ParticipantRole.PARTICIPANT_ROLE_AGENT)
+        this.#send(connection.ws, { kind: { $case: 'queue', value: snapshot } });
+    }
+  }
+
   /** Every FetchMessages received, in order. */
   fetches(): FetchMessages[] {
     return this.received.flatMap((f) => (f.kind?.$case === 'fetch' ? [f.kind.value] : []));
@@ -270,33 +362,99 @@ export class FakeGateway {
     return this.#conversation(conversationId).messages;
   }
 
-  /** Assigns the conversation: ConversationUpdate to everyone in it, then the history to the new agent. */
+  /**
+   * Assigns the conversation, already accepted (the v1 shortcut): ConversationUpdate ASSIGNED to everyone in
+   * it, then the history to the new agent.
+   */
   assign(conversationId: string, agentId: string, updatedAtMs = Date.now()): void {
-    const conversation = this.#conversation(conversationId);
-    const summary = conversation.summary;
-    summary.agentId = agentId;
-    summary.state = ConversationState.CONVERSATION_STATE_CHATTING;
-    summary.updatedAtMs = updatedAtMs;
-    summary.version++;
-    this.#broadcast(
-      conversation,
-      this.#event(conversation, ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED),
+    this.#transition(
+      conversationId,
+      ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED,
+      (s) => {
+        s.agentId = agentId;
+        s.state = ConversationState.CONVERSATION_STATE_CHATTING;
+      },
+      { updatedAtMs },
     );
-    for (const connection of this.#connections) {
-      if (connection.participant?.id !== agentId) continue;
-      for (const message of conversation.messages) this.#deliver(connection, message);
-    }
+  }
+
+  /** Offers the conversation to an agent, who must accept it (state ASSIGNED), and delivers it the history. */
+  offer(conversationId: string, agentId: string): void {
+    this.#transition(conversationId, ConversationEventType.CONVERSATION_EVENT_TYPE_ASSIGNED, (s) => {
+      s.agentId = agentId;
+      s.state = ConversationState.CONVERSATION_STATE_ASSIGNED;
+      s.assignedAtMs = Date.now();
+    });
+  }
+
+  /** Puts the conversation in a group's queue (state QUEUED, no agent). */
+  enqueue(
+    conversationId: string,
+    groupId = 'general',
+    type = ConversationEventType.CONVERSATION_EVENT_TYPE_QUEUED,
+  ): void {
+    this.#transition(conversationId, type, (s) => {
+      if (s.agentId !== '') s.previousAgentId = s.agentId;
+      s.agentId = '';
+      s.groupId = groupId;
+      s.state = ConversationState.CONVERSATION_STATE_QUEUED;
+      s.queuedAtMs = Date.now();
+    });
   }
 
   closeConversation(conversationId: string, reason = 'resolved'): void {
+    this.#transition(
+      conversationId,
+      ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED,
+      (s) => {
+        s.state = ConversationState.CONVERSATION_STATE_CLOSED;
+        s.closedAtMs = Date.now();
+      },
+      { reason },
+    );
+  }
+
+  /** The conversation's record as the fake holds it. */
+  summary(conversationId: string): ConversationSummary {
+    return { ...this.#conversation(conversationId).summary };
+  }
+
+  /**
+   * Applies a change to a conversation's record and bumps its version, then sends the ConversationUpdate to
+   * everyone in it before or after, and the history to an agent it newly belongs to.
+   */
+  #transition(
+    conversationId: string,
+    type: ConversationEventType,
+    change: (summary: ConversationSummary) => void,
+    extra: { reason?: string; updatedAtMs?: number; actor?: FakeParticipant } = {},
+  ): ConversationSummary {
     const conversation = this.#conversation(conversationId);
-    conversation.summary.state = ConversationState.CONVERSATION_STATE_CLOSED;
-    conversation.summary.version++;
-    const frame = this.#event(conversation, ConversationEventType.CONVERSATION_EVENT_TYPE_CLOSED);
-    if (frame.kind?.$case === 'conversation' && frame.kind.value.event !== undefined) {
-      frame.kind.value.event.reason = reason;
+    const summary = conversation.summary;
+    const before = { state: summary.state, agentId: summary.agentId };
+    const audience = this.#audience(conversation);
+    change(summary);
+    summary.updatedAtMs = extra.updatedAtMs ?? Date.now();
+    summary.version++;
+    for (const connection of this.#audience(conversation)) audience.add(connection);
+    const frame = this.#event(conversation, type, before.state, extra.reason ?? '', extra.actor);
+    for (const connection of audience) this.#send(connection.ws, frame);
+    if (summary.agentId !== '' && summary.agentId !== before.agentId) {
+      for (const connection of this.#connections) {
+        if (connection.participant?.id !== summary.agentId) continue;
+        for (const message of conversation.messages) this.#deliver(connection, message);
+      }
     }
-    this.#broadcast(conversation, frame);
+    return { ...summary };
+  }
+
+  #audience(conversation: FakeConversation): Set<Connection> {
+    const out = new Set<Connection>();
+    for (const connection of this.#connections) {
+      const participant = connection.participant;
+      if (participant !== undefined && this.#isMember(conversation, participant)) out.add(connection);
+    }
+    return out;
   }
 
   /** Sends a raw frame (binary) to every socket of a participant. */
@@ -357,7 +515,7 @@ export class FakeGateway {
     const id = `c-${randomUUID()}`;
     const now = Date.now();
     this.#conversations.set(id, {
-      summary: {
+      summary: ConversationSummary.fromPartial({
         tenantId: TENANT,
         conversationId: id,
         state: ConversationState.CONVERSATION_STATE_WAITING,
@@ -368,7 +526,7 @@ export class FakeGateway {
         updatedAtMs: now,
         channel: Channel.CHANNEL_WEB_WIDGET,
         version: 1,
-      },
+      }),
       messages: [],
       byClientMsgId: new Map(),
     });
@@ -395,13 +553,19 @@ export class FakeGateway {
     );
   }
 
-  #event(conversation: FakeConversation, type: ConversationEventType): ServerFrame {
+  #event(
+    conversation: FakeConversation,
+    type: ConversationEventType,
+    fromState: ConversationState,
+    reason: string,
+    actor: FakeParticipant | undefined,
+  ): ServerFrame {
     const s = conversation.summary;
     return {
       kind: {
         $case: 'conversation',
         value: {
-          event: {
+          event: ConversationEvent.fromPartial({
             type,
             tenantId: TENANT,
             conversationId: s.conversationId,
@@ -411,10 +575,12 @@ export class FakeGateway {
             lastSeq: s.lastSeq,
             atMs: Date.now(),
             channel: s.channel,
-            actor: undefined,
-            reason: '',
+            actor: actor === undefined ? SYSTEM : participantOf(actor),
+            reason,
             version: s.version,
-          },
+            conversation: ConversationSummary.fromPartial(s),
+            fromState,
+          }),
         },
       },
     };
@@ -432,7 +598,31 @@ export class FakeGateway {
     const participantId = connection.participant?.id ?? '';
     if (this.deliveryFilter !== undefined && !this.deliveryFilter(message, participantId, connection.id))
       return;
-    this.#send(connection.ws, { kind: { $case: 'deliver', value: { message } } });
+    this.#send(connection.ws, {
+      kind: { $case: 'deliver', value: { message: this.#asSeenBy(connection.participant, message) } },
+    });
+  }
+
+  /** A note as a visitor gets it: same seq, no sender, text or metadata (docs/lifecycle.md, 6). */
+  #asSeenBy(participant: FakeParticipant | undefined, message: UnifiedMessage): UnifiedMessage {
+    if (
+      message.kind !== MessageKind.MESSAGE_KIND_NOTE ||
+      participant?.role !== ParticipantRole.PARTICIPANT_ROLE_VISITOR
+    )
+      return message;
+    return {
+      tenantId: message.tenantId,
+      conversationId: message.conversationId,
+      seq: message.seq,
+      clientMsgId: '',
+      sender: undefined,
+      channel: message.channel,
+      kind: MessageKind.MESSAGE_KIND_REDACTED,
+      text: '',
+      clientSentAtMs: 0,
+      acceptedAtMs: message.acceptedAtMs,
+      metadata: {},
+    };
   }
 
   #broadcast(conversation: FakeConversation, frame: ServerFrame): void {
@@ -548,10 +738,197 @@ export class FakeGateway {
         return;
       case 'markRead': {
         const conversation = this.#conversations.get(kind.value.conversationId);
-        if (conversation !== undefined && this.#isMember(conversation, participant))
+        if (conversation !== undefined && this.#isMember(conversation, participant)) {
           this.#setReadSeq(participant.id, kind.value.conversationId, kind.value.seq);
+          this.signal(kind.value.conversationId, participantOf(participant), {
+            $case: 'read',
+            value: { readSeq: this.readSeq(participant.id, kind.value.conversationId) },
+          });
+        }
         return;
       }
+      case 'typing': {
+        const conversation = this.#conversations.get(kind.value.conversationId);
+        if (conversation !== undefined && this.#isMember(conversation, participant))
+          this.signal(kind.value.conversationId, participantOf(participant), {
+            $case: 'typing',
+            value: { typing: kind.value.typing },
+          });
+        return;
+      }
+      case 'setStatus':
+        if (participant.role !== ParticipantRole.PARTICIPANT_ROLE_AGENT) {
+          this.#send(connection.ws, {
+            kind: {
+              $case: 'error',
+              value: {
+                code: ErrorCode.ERROR_CODE_FORBIDDEN,
+                message: 'only agents have a status',
+                retryable: false,
+                clientMsgId: '',
+                requestId: 0,
+              },
+            },
+          });
+          return;
+        }
+        this.setAgentStatus(participant.id, kind.value.status);
+        return;
+      case 'command':
+        this.#onCommand(connection, participant, kind.value);
+        return;
+    }
+  }
+
+  #onCommand(connection: Connection, participant: FakeParticipant, command: ConversationCommand): void {
+    const override = this.onCommand?.(command, participant);
+    if (override === 'no-answer') return;
+    if (override !== undefined) {
+      this.#send(connection.ws, override);
+      return;
+    }
+    const answer = this.#applyCommand(participant, command);
+    this.#send(
+      connection.ws,
+      answer instanceof FakeCommandError
+        ? {
+            kind: {
+              $case: 'error',
+              value: {
+                code: answer.code,
+                message: answer.message,
+                retryable: false,
+                clientMsgId: '',
+                requestId: command.requestId,
+              },
+            },
+          }
+        : { kind: { $case: 'result', value: { requestId: command.requestId, conversation: answer } } },
+    );
+  }
+
+  /** A small model of docs/lifecycle.md section 2: enough for the SDK's round trips, not the real rules. */
+  #applyCommand(
+    actor: FakeParticipant,
+    command: ConversationCommand,
+  ): ConversationSummary | FakeCommandError {
+    const conversation = this.#conversations.get(command.conversationId);
+    const body = command.command;
+    if (conversation === undefined)
+      return new FakeCommandError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no such conversation');
+    if (body === undefined)
+      return new FakeCommandError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'empty command');
+    const s = conversation.summary;
+    const id = s.conversationId;
+    const isAgent = actor.role === ParticipantRole.PARTICIPANT_ROLE_AGENT;
+    const isVisitor = actor.id === s.visitorId;
+    const supervisor = isAgent && actor.supervisor === true;
+    const open = s.state !== ConversationState.CONVERSATION_STATE_CLOSED;
+    const forbidden = new FakeCommandError(
+      ErrorCode.ERROR_CODE_FORBIDDEN,
+      `${body.$case}: not allowed for you`,
+    );
+    const illegal = new FakeCommandError(
+      ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION,
+      `${body.$case}: not allowed in state ${s.state}`,
+    );
+    const T = ConversationEventType;
+    const S = ConversationState;
+    switch (body.$case) {
+      case 'accept':
+        if (!isAgent || s.agentId !== actor.id) return forbidden;
+        if (s.state !== S.CONVERSATION_STATE_ASSIGNED) return illegal;
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_ACCEPTED,
+          (c) => {
+            c.state = S.CONVERSATION_STATE_CHATTING;
+            c.acceptedAtMs = Date.now();
+          },
+          { actor },
+        );
+      case 'transfer': {
+        if (!(isAgent && (s.agentId === actor.id || supervisor))) return forbidden;
+        if (s.state !== S.CONVERSATION_STATE_CHATTING) return illegal;
+        const { toAgentId, toGroupId, note } = body.value;
+        if ((toAgentId === '') === (toGroupId === ''))
+          return new FakeCommandError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'exactly one target');
+        if (note !== '') this.appendNote(id, actor, note);
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_TRANSFER_REQUESTED,
+          (c) => {
+            c.state = S.CONVERSATION_STATE_TRANSFERRING;
+            if (toAgentId !== '') c.transferToAgentId = toAgentId;
+            else c.groupId = toGroupId;
+          },
+          { actor },
+        );
+      }
+      case 'close':
+        if (!(isVisitor || (isAgent && (s.agentId === actor.id || supervisor)))) return forbidden;
+        if (!open) return illegal;
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_CLOSED,
+          (c) => {
+            c.state = S.CONVERSATION_STATE_CLOSED;
+            c.closedAtMs = Date.now();
+          },
+          { actor, reason: body.value.reason },
+        );
+      case 'takeOver':
+        if (!supervisor) return forbidden;
+        if (!open || s.state === S.CONVERSATION_STATE_WAITING || s.state === S.CONVERSATION_STATE_BOT)
+          return illegal;
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_TAKEN_OVER,
+          (c) => {
+            if (c.agentId !== '') c.previousAgentId = c.agentId;
+            c.agentId = actor.id;
+            c.state = S.CONVERSATION_STATE_CHATTING;
+          },
+          { actor },
+        );
+      case 'setLabels':
+        if (!isAgent) return forbidden;
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_LABELED,
+          (c) => {
+            c.labels = [...body.value.labels];
+          },
+          { actor },
+        );
+      case 'rate': {
+        if (!isVisitor) return forbidden;
+        if (open || s.csat !== undefined) return illegal;
+        const { score, comment } = body.value;
+        if (score < 1 || score > 5)
+          return new FakeCommandError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'score 1..5');
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_RATED,
+          (c) => {
+            c.csat = { score, comment, atMs: Date.now(), agentId: c.agentId };
+          },
+          { actor },
+        );
+      }
+      case 'pick':
+        if (!isAgent) return forbidden;
+        if (s.state !== S.CONVERSATION_STATE_QUEUED) return illegal;
+        return this.#transition(
+          id,
+          T.CONVERSATION_EVENT_TYPE_ACCEPTED,
+          (c) => {
+            c.agentId = actor.id;
+            c.state = S.CONVERSATION_STATE_CHATTING;
+            c.acceptedAtMs = Date.now();
+          },
+          { actor },
+        );
     }
   }
 
@@ -590,7 +967,7 @@ export class FakeGateway {
         value: {
           requestId: fetch.requestId,
           conversationId: fetch.conversationId,
-          messages: inRange.slice(0, limit),
+          messages: inRange.slice(0, limit).map((m) => this.#asSeenBy(participant, m)),
           hasMore: inRange.length > limit,
         },
       },
@@ -619,6 +996,7 @@ export class FakeGateway {
       return;
     }
     connection.participant = participant;
+    const isAgent = participant.role === ParticipantRole.PARTICIPANT_ROLE_AGENT;
     const conversations = this.#conversationsOf(participant);
     this.#send(connection.ws, {
       kind: {
@@ -632,9 +1010,16 @@ export class FakeGateway {
           maxFrameBytes: this.#options.maxFrameBytes,
           pingIntervalMs: this.#options.pingIntervalMs,
           readStates: conversations.map((c) => this.#readState(participant, c)),
+          agentStatus: isAgent ? this.agentStatus(participant.id) : AgentStatus.AGENT_STATUS_UNSPECIFIED,
+          supervisor: participant.supervisor === true,
         },
       },
     });
+    // As the gateway does: the agent's status follows Welcome.
+    if (isAgent)
+      this.#send(connection.ws, {
+        kind: { $case: 'status', value: { status: this.agentStatus(participant.id) } },
+      });
     const resume = new Map(hello.resume.map((p) => [p.conversationId, p.lastSeq]));
     for (const conversation of conversations) {
       const { messages } = conversation;
@@ -671,6 +1056,10 @@ export class FakeGateway {
       fail(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, 'text must be 1-4000 characters');
       return;
     }
+    if (send.note && participant.role !== ParticipantRole.PARTICIPANT_ROLE_AGENT) {
+      fail(ErrorCode.ERROR_CODE_FORBIDDEN, 'only agents write notes');
+      return;
+    }
     const conversation = this.#conversations.get(send.conversationId);
     if (conversation === undefined || !this.#isMember(conversation, participant)) {
       fail(ErrorCode.ERROR_CODE_FORBIDDEN, 'not a participant of this conversation');
@@ -693,7 +1082,7 @@ export class FakeGateway {
       clientMsgId: send.clientMsgId,
       sender: { role: participant.role, id: participant.id, displayName: participant.displayName },
       channel: Channel.CHANNEL_WEB_WIDGET,
-      kind: MessageKind.MESSAGE_KIND_TEXT,
+      kind: send.note ? MessageKind.MESSAGE_KIND_NOTE : MessageKind.MESSAGE_KIND_TEXT,
       text: send.text,
       clientSentAtMs: send.clientSentAtMs,
       acceptedAtMs: Date.now(),
@@ -812,6 +1201,21 @@ export class FakeGateway {
       expires_at_ms: Date.now() + 3_600_000,
     });
   }
+}
+
+/** Routing, as the sender of queue status and idle warnings. */
+const SYSTEM: Participant = { role: ParticipantRole.PARTICIPANT_ROLE_SYSTEM, id: 'routing', displayName: '' };
+
+function participantOf(p: FakeParticipant): Participant {
+  return { role: p.role, id: p.id, displayName: p.displayName };
+}
+
+/** A command the fake refuses: answered as an ErrorDetail carrying the command's request_id. */
+class FakeCommandError {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+  ) {}
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
