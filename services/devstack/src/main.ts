@@ -74,7 +74,7 @@ Switchboard is running.
 
 Demo tenant "demo" (Demo Shop)
   widget key                   demo-widget-key
-  agents                       alice@demo.test / ${config.SEED_AGENT_PASSWORD}   bob@demo.test / ${config.SEED_AGENT_PASSWORD}
+  agents                       alice@demo.test (admin), bob@demo.test, carol@demo.test (supervisor); password ${config.SEED_AGENT_PASSWORD}
 
 Chat from two terminals:
   npm run switchboard -- chat --as agent --url ${s.httpUrl} --tenant demo --email alice@demo.test --password ${config.SEED_AGENT_PASSWORD}
