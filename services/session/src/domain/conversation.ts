@@ -1,12 +1,12 @@
 import {
-  Channel,
   ConversationEventType,
+  ConversationSummary,
+  type Channel,
   ConversationState,
   ErrorCode,
   isSubjectToken,
   MessageKind,
   ParticipantRole,
-  type ConversationSummary,
   type Participant,
   type VisitorContext,
 } from '@switchboard/proto';
@@ -171,33 +171,7 @@ export function validateCommand(command: LifecycleCommand): void {
 
 /** The empty record a conversation starts from. */
 export function blankSummary(tenantId: string, conversationId: string): ConversationSummary {
-  return {
-    tenantId,
-    conversationId,
-    state: S.CONVERSATION_STATE_UNSPECIFIED,
-    visitorId: '',
-    agentId: '',
-    lastSeq: 0,
-    openedAtMs: 0,
-    updatedAtMs: 0,
-    channel: Channel.CHANNEL_UNSPECIFIED,
-    version: 0,
-    groupId: '',
-    priority: 0,
-    labels: [],
-    previousAgentId: '',
-    transferToAgentId: '',
-    queuedAtMs: 0,
-    assignedAtMs: 0,
-    acceptedAtMs: 0,
-    closedAtMs: 0,
-    reopenUntilMs: 0,
-    reopenCount: 0,
-    visitorContext: undefined,
-    csat: undefined,
-    declinedAgentIds: [],
-    agentDisplayName: '',
-  };
+  return ConversationSummary.fromPartial({ tenantId, conversationId });
 }
 
 /**
