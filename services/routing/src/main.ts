@@ -3,14 +3,24 @@ import {
   connectNats,
   createLogger,
   ensureStreams,
+  Gauge,
   Health,
   installShutdown,
   startTelemetry,
 } from '@switchboard/shared';
+import { StorageType } from 'nats';
+import { ConfigWatchFollower, GrpcConfigSource } from './adapters/grpc-config-source';
+import { createConfigClient } from './adapters/grpc-runtime';
+import { AgentStatusWatch } from './adapters/kv-agent-status';
+import { KvRoutingStore } from './adapters/kv-routing-store';
 import { NatsSessionCommands } from './adapters/nats-session-commands';
+import { NatsSignalPublisher } from './adapters/nats-signal-publisher';
 import { loadRoutingConfig } from './config';
-import { Dispatcher } from './domain/dispatcher';
-import { feedDispatcher } from './transport/nats-inputs';
+import { RoutingService } from './domain/routing-service';
+import { DispatchLoop } from './transport/dispatch-loop';
+import { LifecycleConsumer } from './transport/lifecycle-consumer';
+import { subscribeInputs } from './transport/nats-inputs';
+import { servePick } from './transport/pick-handler';
 
 async function main(): Promise<void> {
   const config = loadRoutingConfig();
@@ -22,29 +32,98 @@ async function main(): Promise<void> {
   const catalog = new SubjectCatalog(config.SB_NAMESPACE);
 
   const nc = await connectNats({ url: config.NATS_URL, name: 'routing', logger });
-  await ensureStreams(await nc.jetstreamManager(), catalog);
-  const dispatcher = new Dispatcher(
-    new NatsSessionCommands(nc, catalog, config.PARTITIONS, config.COMMAND_TIMEOUT_MS),
-    { presenceTtlMs: config.PRESENCE_TTL_MS, maxConversationsPerAgent: config.MAX_CONVERSATIONS_PER_AGENT },
-    () => Date.now(),
-    (err, tenantId, conversationId) => {
-      logger.warn({ err, tenant: tenantId, conversation: conversationId }, 'assignment failed; will retry');
+  const jsm = await nc.jetstreamManager();
+  await ensureStreams(jsm, catalog);
+  const js = nc.jetstream();
+  const routingKv = await js.views.kv(catalog.buckets.routing, { history: 1, storage: StorageType.File });
+  const statusKv = await js.views.kv(catalog.buckets.agentStatus, { history: 1, storage: StorageType.File });
+
+  const store = new KvRoutingStore(routingKv, catalog, { statsFlushMs: config.STATS_FLUSH_MS }, logger);
+  const configClient = createConfigClient(config.ADMIN_GRPC_ADDR);
+  const configSource = new GrpcConfigSource(configClient, config.COMMAND_TIMEOUT_MS);
+  const service = new RoutingService(
+    {
+      commands: new NatsSessionCommands(nc, catalog, config.PARTITIONS, config.COMMAND_TIMEOUT_MS),
+      store,
+      publisher: new NatsSignalPublisher(nc, catalog, logger.child({ component: 'signals' })),
+      config: configSource,
+      clock: { now: () => Date.now() },
+      log: logger.child({ component: 'routing' }),
+    },
+    {
+      presenceTtlMs: config.PRESENCE_TTL_MS,
+      queueStatusIntervalMs: config.QUEUE_STATUS_INTERVAL_MS,
+      commandSettleMs: 3 * config.COMMAND_TIMEOUT_MS,
+      snapshotMinGapMs: config.DISPATCH_TICK_MS,
     },
   );
-  const inputs = await feedDispatcher(
-    nc,
-    nc.jetstream(),
-    catalog,
-    dispatcher,
-    logger,
+  const restored = await service.restore();
+  logger.info(restored, 'routing mirror loaded');
+
+  const loop = new DispatchLoop(
+    () => service.tick(),
     config.DISPATCH_TICK_MS,
+    (err) => {
+      logger.error({ err }, 'routing tick failed');
+    },
   );
+  const kick = (): void => {
+    loop.kick();
+  };
+  const configWatch = new ConfigWatchFollower(
+    configClient,
+    (change) => {
+      service.applyConfigChange(change);
+      kick();
+    },
+    logger,
+  );
+  const statusWatch = new AgentStatusWatch(
+    statusKv,
+    (tenantId, agentId, record) => {
+      service.applyStatus(tenantId, agentId, record);
+      kick();
+    },
+    logger,
+  );
+  configWatch.start();
+  statusWatch.start();
+  loop.start();
+  const inputs = subscribeInputs(nc, catalog, service, kick, logger);
+  const pick = servePick(nc, catalog, service, telemetry.tracer, logger);
+  const consumer = new LifecycleConsumer(js, jsm, catalog, service, kick, logger);
+  await consumer.start();
 
   const health = new Health('routing');
   health.addCheck('nats', () => nc.flush());
-  health.addCheck('replay', () =>
-    Promise.race([inputs.caughtUp, Promise.reject(new Error('lifecycle replay still running'))]),
+  health.addCheck('admin', () => configSource.ping());
+  health.addCheck('lifecycle', () =>
+    service.isDispatching ? Promise.resolve() : Promise.reject(new Error('lifecycle replay still running')),
   );
+  new Gauge({
+    name: 'sb_routing_open_conversations',
+    help: 'Open conversations routing tracks',
+    registers: [health.registry],
+    collect() {
+      this.set(service.view.conversations.size);
+    },
+  });
+  new Gauge({
+    name: 'sb_routing_pending_commands',
+    help: 'Commands sent to session whose effect has not been seen yet',
+    registers: [health.registry],
+    collect() {
+      this.set(service.planner.pendingCount);
+    },
+  });
+  new Gauge({
+    name: 'sb_routing_kv_backlog',
+    help: 'SB_ROUTING keys with a write not yet durable',
+    registers: [health.registry],
+    collect() {
+      this.set(store.backlog);
+    },
+  });
   const healthPort = await health.listen(config.HEALTH_PORT);
 
   installShutdown(logger, config.SHUTDOWN_GRACE_MS, [
@@ -54,13 +133,39 @@ async function main(): Promise<void> {
         health.setDraining();
       },
     },
+    { name: 'dispatch', run: () => loop.stop() },
+    { name: 'pick', run: () => pick.stop() },
+    { name: 'lifecycle', run: () => consumer.stop() },
     { name: 'inputs', run: () => inputs.stop() },
-    { name: 'nats', run: () => nc.drain() },
+    {
+      name: 'watches',
+      run: async () => {
+        configWatch.stop();
+        await statusWatch.stop();
+      },
+    },
+    { name: 'store', run: () => store.flush() },
+    {
+      name: 'nats',
+      run: async () => {
+        store.close();
+        await nc.drain();
+      },
+    },
+    {
+      name: 'admin',
+      run: () => {
+        configClient.close();
+      },
+    },
     { name: 'health', run: () => health.close() },
     { name: 'telemetry', run: () => telemetry.shutdown() },
   ]);
-  await inputs.caughtUp;
-  logger.info({ ports: { health: healthPort } }, 'ready');
+
+  // Offers wait until every unacknowledged event is applied and every agent's chosen status is known.
+  await Promise.all([consumer.caughtUp, statusWatch.initialized]);
+  service.startDispatching();
+  logger.info({ ports: { health: healthPort }, conversations: service.view.conversations.size }, 'ready');
 }
 
 main().catch((err: unknown) => {

@@ -1,84 +1,54 @@
-import { AgentPresence, ConversationEvent, type SubjectCatalog } from '@switchboard/proto';
+import { AgentPresence, UnifiedMessage, type SubjectCatalog } from '@switchboard/proto';
 import { decodeOrBadFrame, type Logger } from '@switchboard/shared';
-import type { ConsumerMessages, JetStreamClient, NatsConnection, Subscription } from 'nats';
-import type { Dispatcher } from '../domain/dispatcher';
+import type { NatsConnection, Subscription } from 'nats';
+import type { RoutingService } from '../domain/routing-service';
 
 export interface RoutingInputs {
-  /** Resolves once the replay of past lifecycle events has caught up. */
-  readonly caughtUp: Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * Feeds the dispatcher: every lifecycle event on SB_EVENTS from the beginning (an ordered consumer, so
- * a restart rebuilds the same state), and the gateways' presence heartbeats. Dispatching starts only
- * after the replay caught up, so old events do not cause stale assignments.
+ * Core subscriptions: gateways' presence heartbeats (sb.v1.presence.*) and every stored message
+ * (sb.v1.live.>), which restarts idle clocks and feeds response times.
  */
-export async function feedDispatcher(
+export function subscribeInputs(
   nc: NatsConnection,
-  js: JetStreamClient,
   catalog: SubjectCatalog,
-  dispatcher: Dispatcher,
+  service: RoutingService,
+  kick: () => void,
   logger: Logger,
-  tickMs: number,
-): Promise<RoutingInputs> {
+): RoutingInputs {
   const log = logger.child({ component: 'inputs' });
-  let live = false;
-  let markCaughtUp: () => void = () => undefined;
-  const caughtUp = new Promise<void>((resolve) => {
-    markCaughtUp = () => {
-      if (live) return;
-      live = true;
-      log.info('lifecycle replay caught up');
-      resolve();
-    };
-  });
-  const kick = (tenantId: string): void => {
-    if (live) void dispatcher.dispatch(tenantId);
-  };
-
-  const consumer = await js.consumers.get(catalog.streams.events, {
-    filterSubjects: catalog.conversationEventsAll(),
-  });
-  const info = await consumer.info(true);
-  if (info.num_pending === 0) markCaughtUp();
-  const messages: ConsumerMessages = await consumer.consume();
-  const pump = (async () => {
-    for await (const m of messages) {
-      try {
-        const e = decodeOrBadFrame('lifecycle event', () => ConversationEvent.decode(m.data));
-        kick(dispatcher.applyEvent(e));
-      } catch (err) {
-        log.warn({ err, stream_seq: m.seq }, 'skipping undecodable lifecycle event');
-      }
-      if (m.info.pending === 0) markCaughtUp();
-    }
-  })();
-
   const presence: Subscription = nc.subscribe(catalog.presenceAll(), {
-    callback: (_err, m) => {
+    callback: (err, m) => {
+      if (err !== null) {
+        log.warn({ err }, 'presence subscription error');
+        return;
+      }
       try {
-        kick(dispatcher.applyPresence(decodeOrBadFrame('presence', () => AgentPresence.decode(m.data))));
-      } catch (err) {
-        log.warn({ err }, 'skipping undecodable presence heartbeat');
+        service.applyPresence(decodeOrBadFrame('presence', () => AgentPresence.decode(m.data)));
+        kick();
+      } catch (e) {
+        log.warn({ err: e }, 'skipping undecodable presence heartbeat');
       }
     },
   });
-
-  const tenantsWithWaiting = new Set<string>();
-  const tick = setInterval(() => {
-    for (const t of dispatcher.tenantsWithWaiting()) tenantsWithWaiting.add(t);
-    for (const t of tenantsWithWaiting) kick(t);
-    tenantsWithWaiting.clear();
-  }, tickMs);
-
+  const live: Subscription = nc.subscribe(catalog.liveConversationsAll(), {
+    callback: (err, m) => {
+      if (err !== null) {
+        log.warn({ err }, 'live subscription error');
+        return;
+      }
+      try {
+        service.applyMessage(decodeOrBadFrame('live message', () => UnifiedMessage.decode(m.data)));
+      } catch (e) {
+        log.warn({ err: e, subject: m.subject }, 'skipping undecodable live message');
+      }
+    },
+  });
   return {
-    caughtUp,
     stop: async () => {
-      clearInterval(tick);
-      presence.unsubscribe();
-      await messages.close();
-      await pump;
+      await Promise.all([presence.drain(), live.drain()]);
     },
   };
 }
