@@ -9,6 +9,7 @@ export interface TenantPolicy {
     readonly response: number;
     readonly csat: number;
     readonly idle: number;
+    /** Per second of average response time. */
     readonly responseDecay: number;
   };
   readonly defaultGroupId: string;
@@ -22,24 +23,29 @@ export interface TenantPolicy {
 }
 
 export const DEFAULT_GROUP_ID = 'general';
+export const DEFAULT_MAX_CONCURRENT = 5;
+
+/** The value when it is a positive number, else the default (zero means "the default" in proto3). */
+function positiveOr(v: number | undefined, def: number): number {
+  return v !== undefined && Number.isFinite(v) && v > 0 ? v : def;
+}
 
 export function tenantPolicy(s: TenantSettings | undefined): TenantPolicy {
   const w = s?.weights;
-  const weightsSet = w !== undefined && (w.response !== 0 || w.csat !== 0 || w.idle !== 0);
-  const or = (v: number | undefined, d: number): number => (v === undefined || v === 0 ? d : v);
+  const weightsSet = w !== undefined && (w.response > 0 || w.csat > 0 || w.idle > 0);
   return {
     weights: {
-      response: weightsSet ? w.response : 0.4,
-      csat: weightsSet ? w.csat : 0.3,
-      idle: weightsSet ? w.idle : 0.3,
-      responseDecay: or(w?.responseDecay, 0.5),
+      response: weightsSet ? Math.max(0, w.response) : 0.4,
+      csat: weightsSet ? Math.max(0, w.csat) : 0.3,
+      idle: weightsSet ? Math.max(0, w.idle) : 0.3,
+      responseDecay: positiveOr(w?.responseDecay, 0.5),
     },
     defaultGroupId:
       s?.defaultGroupId !== undefined && s.defaultGroupId !== '' ? s.defaultGroupId : DEFAULT_GROUP_ID,
-    acceptTimeoutMs: or(s?.acceptTimeoutS, 30) * 1000,
-    idleCloseMs: s?.idleCloseDisabled === true ? 0 : or(s?.idleCloseS, 1800) * 1000,
-    idleWarningMs: or(s?.idleWarningS, 120) * 1000,
-    reopenWindowMs: s?.reopenDisabled === true ? 0 : or(s?.reopenWindowS, 600) * 1000,
-    defaultMaxConcurrent: or(s?.defaultMaxConcurrent, 5),
+    acceptTimeoutMs: 1000 * positiveOr(s?.acceptTimeoutS, 30),
+    idleCloseMs: s?.idleCloseDisabled === true ? 0 : 1000 * positiveOr(s?.idleCloseS, 1800),
+    idleWarningMs: 1000 * positiveOr(s?.idleWarningS, 120),
+    reopenWindowMs: s?.reopenDisabled === true ? 0 : 1000 * positiveOr(s?.reopenWindowS, 600),
+    defaultMaxConcurrent: positiveOr(s?.defaultMaxConcurrent, DEFAULT_MAX_CONCURRENT),
   };
 }

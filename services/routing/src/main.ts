@@ -10,7 +10,7 @@ import {
 } from '@switchboard/shared';
 import { StorageType } from 'nats';
 import { ConfigWatchFollower, GrpcConfigSource } from './adapters/grpc-config-source';
-import { createConfigClient } from './adapters/grpc-runtime';
+import { createConfigClient } from './adapters/config-client';
 import { AgentStatusWatch } from './adapters/kv-agent-status';
 import { KvRoutingStore } from './adapters/kv-routing-store';
 import { NatsSessionCommands } from './adapters/nats-session-commands';

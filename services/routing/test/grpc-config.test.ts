@@ -1,6 +1,6 @@
 import { ConfigEntity, ConfigOp, type ConfigServiceClient, type WatchResponse } from '@switchboard/proto';
 import { ConfigWatchFollower, GrpcConfigSource } from '../src/adapters/grpc-config-source';
-import { createConfigClient } from '../src/adapters/grpc-runtime';
+import { createConfigClient } from '../src/adapters/config-client';
 import { agent, group, T, tenant } from '../src/testing/fixtures';
 import { FakeAdmin } from './fake-admin';
 import { silentLogger, waitFor } from './support';

@@ -1,5 +1,5 @@
+import { tenantPolicy } from '@switchboard/proto';
 import { agentScore, bestAgent, ranksBefore } from './scoring';
-import { DEFAULTS } from './settings';
 
 const HOUR = 3_600_000;
 const NOW = 100 * HOUR;
@@ -7,7 +7,7 @@ const fresh = { avgResponseMs: 0, responseSamples: 0, csatSum: 0, csatCount: 0, 
 
 describe('agentScore', () => {
   it('agentScore - an agent without history scores the maximum 1.0 with default weights', () => {
-    expect(agentScore(fresh, DEFAULTS.weights, NOW)).toBeCloseTo(1.0, 10);
+    expect(agentScore(fresh, tenantPolicy(undefined).weights, NOW)).toBeCloseTo(1.0, 10);
   });
 
   it('agentScore - follows 0.4·exp(−0.5·respSec) + 0.3·csat/5 + 0.3·min(idleH/24, 1)', () => {
@@ -18,7 +18,7 @@ describe('agentScore', () => {
       csatCount: 2,
       lastAssignedAtMs: NOW - 6 * HOUR,
     };
-    expect(agentScore(s, DEFAULTS.weights, NOW)).toBeCloseTo(
+    expect(agentScore(s, tenantPolicy(undefined).weights, NOW)).toBeCloseTo(
       0.4 * Math.exp(-1) + 0.3 * (4 / 5) + 0.3 * 0.25,
       10,
     );
@@ -26,7 +26,7 @@ describe('agentScore', () => {
 
   it('agentScore - idle time caps at a day', () => {
     const s = { ...fresh, lastAssignedAtMs: NOW - 48 * HOUR };
-    expect(agentScore(s, DEFAULTS.weights, NOW)).toBeCloseTo(1.0, 10);
+    expect(agentScore(s, tenantPolicy(undefined).weights, NOW)).toBeCloseTo(1.0, 10);
   });
 
   it('agentScore - weights and decay from the tenant apply', () => {

@@ -1,5 +1,6 @@
+import { tenantPolicy } from '@switchboard/proto';
 import { settings } from '../testing/fixtures';
-import { capacityOf, DEFAULTS, resolveSettings } from './settings';
+import { capacityOf, resolveSettings } from './settings';
 
 describe('resolveSettings', () => {
   it('resolveSettings - zero values and no settings mean the documented defaults', () => {
@@ -45,7 +46,7 @@ describe('resolveSettings', () => {
   it('resolveSettings - weights: all zero means defaults, otherwise as given (decay defaults alone)', () => {
     expect(
       resolveSettings(settings({ weights: { response: 0, csat: 0, idle: 0, responseDecay: 0 } })).weights,
-    ).toEqual(DEFAULTS.weights);
+    ).toEqual(tenantPolicy(undefined).weights);
     expect(
       resolveSettings(settings({ weights: { response: 1, csat: 0, idle: 0, responseDecay: 0 } })).weights,
     ).toEqual({

@@ -1,16 +1,20 @@
-import type { Agent, BusinessHours, Group, RoutingRule, TenantSettings } from '@switchboard/proto';
+import {
+  DEFAULT_GROUP_ID,
+  DEFAULT_MAX_CONCURRENT,
+  tenantPolicy,
+  type Agent,
+  type BusinessHours,
+  type Group,
+  type RoutingRule,
+  type TenantSettings,
+} from '@switchboard/proto';
 
-/** The documented defaults of TenantSettings (docs/lifecycle.md §4), in one place. */
+/** Routing's own defaults; the tenant's documented ones come from `tenantPolicy` (@switchboard/proto). */
 export const DEFAULTS = {
-  groupId: 'general',
-  acceptTimeoutS: 30,
-  idleCloseS: 1800,
-  idleWarningS: 120,
-  reopenWindowS: 600,
-  maxConcurrent: 5,
+  groupId: DEFAULT_GROUP_ID,
+  maxConcurrent: DEFAULT_MAX_CONCURRENT,
   /** A group's handle time before it has samples (the H of the wait estimate). */
   handleTimeMs: 300_000,
-  weights: { response: 0.4, csat: 0.3, idle: 0.3, responseDecay: 0.5 },
 } as const;
 
 export interface ScoreWeightsResolved {
@@ -38,24 +42,15 @@ export interface ResolvedSettings {
 }
 
 export function resolveSettings(s: TenantSettings | undefined): ResolvedSettings {
-  const w = s?.weights;
-  const weightsSet = w !== undefined && (w.response > 0 || w.csat > 0 || w.idle > 0);
+  const policy = tenantPolicy(s);
   return {
-    defaultGroupId:
-      s?.defaultGroupId !== undefined && s.defaultGroupId !== '' ? s.defaultGroupId : DEFAULTS.groupId,
-    acceptTimeoutMs: 1000 * positiveOr(s?.acceptTimeoutS, DEFAULTS.acceptTimeoutS),
-    idleCloseMs:
-      s?.idleCloseDisabled === true ? undefined : 1000 * positiveOr(s?.idleCloseS, DEFAULTS.idleCloseS),
-    idleWarningMs: 1000 * positiveOr(s?.idleWarningS, DEFAULTS.idleWarningS),
-    reopenWindowMs:
-      s?.reopenDisabled === true ? 0 : 1000 * positiveOr(s?.reopenWindowS, DEFAULTS.reopenWindowS),
-    defaultMaxConcurrent: positiveOr(s?.defaultMaxConcurrent, DEFAULTS.maxConcurrent),
-    weights: {
-      response: weightsSet ? Math.max(0, w.response) : DEFAULTS.weights.response,
-      csat: weightsSet ? Math.max(0, w.csat) : DEFAULTS.weights.csat,
-      idle: weightsSet ? Math.max(0, w.idle) : DEFAULTS.weights.idle,
-      responseDecay: positiveOr(w?.responseDecay, DEFAULTS.weights.responseDecay),
-    },
+    defaultGroupId: policy.defaultGroupId,
+    acceptTimeoutMs: policy.acceptTimeoutMs,
+    idleCloseMs: policy.idleCloseMs === 0 ? undefined : policy.idleCloseMs,
+    idleWarningMs: policy.idleWarningMs,
+    reopenWindowMs: policy.reopenWindowMs,
+    defaultMaxConcurrent: policy.defaultMaxConcurrent,
+    weights: policy.weights,
     businessHours: s?.businessHours,
     rules: s?.rules ?? [],
     offlineMessage: s?.widget?.offlineMessage ?? '',
@@ -74,8 +69,4 @@ export function capacityOf(
   if (agent !== undefined && agent.maxConcurrent > 0) return agent.maxConcurrent;
   if (group !== undefined && group.maxConcurrentPerAgent > 0) return group.maxConcurrentPerAgent;
   return settings.defaultMaxConcurrent > 0 ? settings.defaultMaxConcurrent : DEFAULTS.maxConcurrent;
-}
-
-function positiveOr(v: number | undefined, def: number): number {
-  return v !== undefined && Number.isFinite(v) && v > 0 ? v : def;
 }
