@@ -34,6 +34,8 @@ interface AgentSocket {
   readonly client: SwitchboardClient;
   /** Conversations this socket is the designated agent end of. */
   designated: number;
+  /** Accepts run one at a time per socket: the gateway allows only a few commands in flight. */
+  accepting: Promise<void>;
 }
 
 interface Conversation {
@@ -151,7 +153,13 @@ export class ClientWorker {
         }
         const { token, agentId } = await session;
         const client = new SwitchboardClient({ url: this.#wsUrl, token, clientName: CLIENT_NAME });
-        const socket: AgentSocket = { socketId: spec.socketId, agentId, client, designated: 0 };
+        const socket: AgentSocket = {
+          socketId: spec.socketId,
+          agentId,
+          client,
+          designated: 0,
+          accepting: Promise.resolve(),
+        };
         client.on('message', (m) => {
           this.#onAgentMessage(socket, m);
         });
@@ -264,6 +272,17 @@ export class ClientWorker {
     const sockets = this.#agentsById.get(socket.agentId) ?? [socket];
     const chosen = sockets.reduce((best, s) => (s.designated < best.designated ? s : best));
     chosen.designated += 1;
+    // An offer must be accepted within the tenant's accept timeout, or routing moves it to another agent.
+    chosen.accepting = chosen.accepting.then(() =>
+      chosen.client.accept(e.conversationId).then(
+        () => undefined,
+        (err: unknown) => {
+          // Counted with the send errors (as `accept:<code>`) so the summary shows it.
+          const code = `accept:${err instanceof ClientError ? err.codeName : 'UNKNOWN'}`;
+          this.#errors.set(code, (this.#errors.get(code) ?? 0) + 1);
+        },
+      ),
+    );
     if (conv === undefined) {
       this.#assignedEarly.set(e.conversationId, chosen);
       return;

@@ -612,8 +612,8 @@ export class E2eRun {
     const notes: string[] = [];
     const accounts = Math.min(r.agents, DEMO_AGENT_ACCOUNTS.length);
     notes.push(
-      `The admin service has no RPC to create agents, so the ${String(r.agents)} agent socket(s) log in as ` +
-        `the ${String(accounts)} seeded agent account(s)` +
+      `The ${String(r.agents)} agent socket(s) log in as ` +
+        `the ${String(accounts)} seeded agent account(s) (capacity raised with SEED_AGENT_MAX_CONCURRENT)` +
         (r.agents > accounts
           ? `; every socket of an agent receives all of its conversations, so agent-side deliveries are multiplied by ${(r.agents / accounts).toFixed(1)}.`
           : '.'),
