@@ -66,7 +66,7 @@ async function setup() {
   step('dependencies (pnpm install --frozen-lockfile)');
   mustRun('pnpm', ['install', '--frozen-lockfile', '--reporter=append-only'], 'pnpm install');
 
-  step('test servers (nats-server, clickhouse-server, FerretDB)');
+  step('test servers (nats-server, clickhouse-server, FerretDB, Chromium)');
   try {
     await ensureServers({ log: (line) => console.log(line) });
   } catch (err) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Makes sure the real servers used by integration tests and the local dev stack are installed:
-// nats-server and clickhouse-server (Debian packages) and FerretDB (built from source with Go).
+// nats-server, clickhouse-server and chromium (Debian packages) and FerretDB (built from source with Go).
 // Idempotent, needs no stdin and only node: builtins. Run directly: `node deploy/local/ensure-servers.mjs`.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+// Browser tests launch exactly this binary (@switchboard/testkit's launchBrowser), so look nowhere else.
+export const CHROMIUM_PATH = '/usr/bin/chromium';
 const HEARTBEAT_MS = 30_000;
 // Debian installs the servers into sbin, which is not on every user's PATH.
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
@@ -71,8 +73,9 @@ export async function ensureServers({
     say,
     apt,
   });
+  const chromium = await ensureChromium({ say, apt });
   const ferretdb = await ensureFerretDb({ env, say });
-  return { natsServer, clickhouseServer, ferretdb };
+  return { natsServer, clickhouseServer, chromium, ferretdb };
 }
 
 async function ensureDebianServer({ binary, pkg, binEnvVar, urlEnvVar, env, say, apt }) {
@@ -95,6 +98,16 @@ async function ensureDebianServer({ binary, pkg, binEnvVar, urlEnvVar, env, say,
   }
   say(`${binary} ${versionOf(found, pkg)} ok`);
   return found;
+}
+
+async function ensureChromium({ say, apt }) {
+  if (!isExecutable(CHROMIUM_PATH)) {
+    await apt.install('chromium');
+    if (!isExecutable(CHROMIUM_PATH))
+      throw new SetupError(`installed Debian package chromium but ${CHROMIUM_PATH} is still missing`);
+  }
+  say(`chromium ${chromiumVersion(CHROMIUM_PATH)} ok`);
+  return CHROMIUM_PATH;
 }
 
 function aptInstaller(say, env) {
@@ -234,6 +247,11 @@ function versionOf(bin, pkg) {
   if (fromBinary !== undefined) return fromBinary;
   const fromDpkg = /^(\d+\.\d+\.\d+)/.exec(capture('dpkg-query', ['-W', '-f', '${Version}', pkg]))?.[1];
   return fromDpkg ?? '(version unknown)';
+}
+
+/** `chromium --version` prints e.g. `Chromium 120.0.6099.224 built on Debian 12.4`. */
+function chromiumVersion(bin) {
+  return /\b(\d+\.\d+\.\d+\.\d+)\b/.exec(capture(bin, ['--version']))?.[1] ?? '(version unknown)';
 }
 
 function capture(command, args) {

@@ -77,3 +77,14 @@ export class WorkspaceBuildError extends Error {
     this.output = output;
   }
 }
+
+/** Chromium is missing or playwright-core could not launch it. */
+export class BrowserLaunchError extends Error {
+  override readonly name = 'BrowserLaunchError';
+  readonly executablePath: string;
+
+  constructor(executablePath: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.executablePath = executablePath;
+  }
+}

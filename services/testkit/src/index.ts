@@ -1,9 +1,16 @@
+export { CHROMIUM_PATH, launchBrowser, screenshotDir } from './browser';
 export { startClickHouse } from './clickhouse';
-export { ServerSetStartError, ServerStartError, ServerStopError, WorkspaceBuildError } from './errors';
+export {
+  BrowserLaunchError,
+  ServerSetStartError,
+  ServerStartError,
+  ServerStopError,
+  WorkspaceBuildError,
+} from './errors';
 export { freePort } from './free-port';
 export { ferretDbArgs, startMongo } from './mongo';
 export { startNats } from './nats';
-export { cacheDir, ferretDbPath } from './paths';
+export { cacheDir, ferretDbPath, screenshotRunDir } from './paths';
 export type { RunningServer, StartServerOptions } from './running-server';
 export { startServers, type ServerSet, type StartServersOptions } from './server-set';
 // Service processes and the whole stack (service-process.ts / switchboard-stack.ts, written alongside).

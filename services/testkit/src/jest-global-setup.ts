@@ -1,4 +1,5 @@
 // Jest globalSetup of the `integration` project: build the workspace, start the servers, export their URLs.
+import { newScreenshotRunDir, SCREENSHOT_DIR_ENV } from './paths';
 import { startServers, type ServerSet } from './server-set';
 import { buildWorkspace, repoRoot } from './workspace-build';
 
@@ -19,6 +20,9 @@ export default async function globalSetup(): Promise<void> {
     await buildWorkspace(root);
     progress(`workspace built (${((performance.now() - startedAt) / 1000).toFixed(1)} s)`);
   }
+
+  // One screenshot folder per run, shared by every worker; global teardown prints it.
+  if (!isSet(process.env[SCREENSHOT_DIR_ENV])) process.env[SCREENSHOT_DIR_ENV] = newScreenshotRunDir();
 
   const set = await startServers({ env: process.env, progress });
   globalThis.__switchboardTestkitServerSet = set;

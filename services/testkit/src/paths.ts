@@ -42,3 +42,21 @@ export function isExecutable(file: string): boolean {
     return false;
   }
 }
+
+/** Env var holding this run's screenshot folder; jest global setup sets it so every worker shares one. */
+export const SCREENSHOT_DIR_ENV = 'SB_SCREENSHOT_DIR';
+
+/** A fresh per-run screenshot folder: `<tmp>/sb-screenshots/<ISO time>-<pid>` (not created). */
+export function newScreenshotRunDir(now: Date = new Date()): string {
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return path.join(os.tmpdir(), 'sb-screenshots', `${stamp}-${process.pid}`);
+}
+
+/** This run's screenshot folder: `SB_SCREENSHOT_DIR`, else one per process (outside the jest global setup). */
+export function screenshotRunDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[SCREENSHOT_DIR_ENV];
+  if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
+  processScreenshotRunDir ??= newScreenshotRunDir();
+  return processScreenshotRunDir;
+}
+let processScreenshotRunDir: string | undefined;
