@@ -16,6 +16,7 @@ const common = {
   // Workspace packages resolve to their TypeScript sources, so tests never run stale dist/ code.
   moduleNameMapper: {
     '^@switchboard/proto$': '<rootDir>/proto/src/index.ts',
+    '^@switchboard/proto/wire$': '<rootDir>/proto/src/wire.ts',
     '^@switchboard/(shared|testkit|client)$': '<rootDir>/services/$1/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],

@@ -1,4 +1,4 @@
-import { AgentStatus } from '@switchboard/proto';
+import { AgentStatus } from '@switchboard/proto/wire';
 
 /** An agent's status as the SDK reports it. `offline` is what others see when no console is open. */
 export type AgentStatusName = 'online' | 'away' | 'offline';

@@ -1,4 +1,4 @@
-import type { CannedReply, ConversationSummary } from '@switchboard/proto';
+import type { CannedReply, ConversationSummary } from '@switchboard/proto/wire';
 
 /** The values a canned reply's variables are filled with; a missing value renders as ''. */
 export interface CannedReplyVariables {

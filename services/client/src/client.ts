@@ -18,7 +18,7 @@ import {
   type UnifiedMessage,
   type Welcome,
   type ConversationSignal,
-} from '@switchboard/proto';
+} from '@switchboard/proto/wire';
 import {
   type AgentStatusName,
   agentStatusName,

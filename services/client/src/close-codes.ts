@@ -1,6 +1,6 @@
-import { CloseCode, ErrorCode } from '@switchboard/proto';
+import { CloseCode, ErrorCode } from '@switchboard/proto/wire';
 
-export { CloseCode, type CloseCodeValue } from '@switchboard/proto';
+export { CloseCode, type CloseCodeValue } from '@switchboard/proto/wire';
 
 const DESCRIPTIONS: ReadonlyMap<number, string> = new Map([
   [CloseCode.NORMAL, 'normal closure'],

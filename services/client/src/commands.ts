@@ -1,4 +1,4 @@
-import { type ConversationCommand, ErrorCode } from '@switchboard/proto';
+import { type ConversationCommand, ErrorCode } from '@switchboard/proto/wire';
 import { ClientError } from './errors';
 
 /** One ConversationCommand's `command` oneof: what to do to the conversation. */

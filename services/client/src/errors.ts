@@ -1,4 +1,4 @@
-import { type ErrorCode, errorCodeToJSON, type ErrorDetail } from '@switchboard/proto';
+import { type ErrorCode, errorCodeToJSON, type ErrorDetail } from '@switchboard/proto/wire';
 
 /**
  * Where a ClientError came from:

@@ -1,4 +1,4 @@
-import { ErrorCode, errorCodeFromJSON } from '@switchboard/proto';
+import { ErrorCode, errorCodeFromJSON } from '@switchboard/proto/wire';
 import { ClientError, type ProblemDetails } from './errors';
 
 export interface VisitorSessionRequest {

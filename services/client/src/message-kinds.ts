@@ -1,4 +1,4 @@
-import { MessageKind, type UnifiedMessage } from '@switchboard/proto';
+import { MessageKind, type UnifiedMessage } from '@switchboard/proto/wire';
 
 /**
  * True for a message a UI should not render: MESSAGE_KIND_REDACTED, what a visitor receives in place of an

@@ -1,4 +1,4 @@
-import type { UnifiedMessage } from '@switchboard/proto';
+import type { UnifiedMessage } from '@switchboard/proto/wire';
 
 /** Seqs a conversation is missing: from..to inclusive; `to` 0 means "up to the newest message". */
 export interface SeqRange {

@@ -1,4 +1,4 @@
-import type { ReadState, UnifiedMessage } from '@switchboard/proto';
+import type { ReadState, UnifiedMessage } from '@switchboard/proto/wire';
 import { isHiddenMessage } from './message-kinds';
 
 /** How far the participant has read one conversation, as the SDK knows it. */

@@ -1,4 +1,4 @@
-import { ErrorCode } from '@switchboard/proto';
+import { ErrorCode } from '@switchboard/proto/wire';
 import { ClientError } from './errors';
 
 /** The longest text a message may carry, in Unicode code points, after trimming. */

@@ -1,4 +1,4 @@
-import type { Participant } from '@switchboard/proto';
+import type { Participant } from '@switchboard/proto/wire';
 
 /** While typing, a new `typing: true` goes out at most this often per conversation (the gateway's rule). */
 export const TYPING_RENEW_MS = 2_000;
