@@ -472,6 +472,65 @@ describe('routing scenarios (3 services + routing over real sockets)', () => {
     expect(again.welcome.agentStatus).toBe(AgentStatus.AGENT_STATUS_ONLINE);
   });
 
+  it('manual pick - a manual-pick group offers nothing; agents see its queue and take conversations themselves', async () => {
+    const groupId = uniqueId('pick');
+    await admin.upsertGroup({ id: groupId, name: groupId, manualPick: true });
+    const agents: TeamAgent[] = [];
+    for (const [i, cap] of [1, 1].entries()) {
+      const email = `${groupId}-${i}@demo.test`;
+      await admin.upsertAgent({
+        email,
+        displayName: `pick ${i}`,
+        maxConcurrent: cap,
+        groupIds: [groupId],
+        password: PASSWORD,
+      });
+      const login = await agentLogin(stack.httpUrl, email, PASSWORD);
+      agents.push({ id: login.agentId, token: login.token });
+    }
+    const [picker, other] = agents as [TeamAgent, TeamAgent];
+    await online(picker);
+    await online(other);
+    const v1 = await visitor(groupId, 'pick-1');
+    const v2 = await visitor(groupId, 'pick-2');
+    // Consoles see the group's queue, in order, flagged manual-pick.
+    const queue = await waitFor('both in the queue snapshot', () =>
+      socketOf(picker)
+        .queueSnapshots()
+        .flatMap((q) => q.groups)
+        .filter((g) => g.groupId === groupId && g.entries.length === 2)
+        .at(-1),
+    );
+    expect(queue.manualPick).toBe(true);
+    expect(queue.entries.map((e) => [e.conversationId, e.position])).toEqual([
+      [v1.conversationId, 1],
+      [v2.conversationId, 2],
+    ]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([...offers(picker), ...offers(other)]).toEqual([]);
+    // Taking one works and starts the chat at once; a second one is over the picker's capacity.
+    const picked = await socketOf(picker).command(v2.conversationId, { $case: 'pick', value: {} });
+    expect(picked).toMatchObject({
+      state: ConversationState.CONVERSATION_STATE_CHATTING,
+      agentId: picker.id,
+    });
+    await expect(
+      socketOf(picker).command(v1.conversationId, { $case: 'pick', value: {} }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.ERROR_CODE_FORBIDDEN,
+    });
+    // The same conversation cannot be picked twice.
+    await expect(
+      socketOf(other).command(v2.conversationId, { $case: 'pick', value: {} }),
+    ).rejects.toMatchObject({
+      code: ErrorCode.ERROR_CODE_ILLEGAL_TRANSITION,
+    });
+    await socketOf(picker).sendText(v2.conversationId, 'I picked you', 'pick-r1');
+    await waitFor('the visitor to get the reply', () =>
+      v2.socket.delivered(v2.conversationId).find((m) => m.text === 'I picked you'),
+    );
+  });
+
   it('business hours - outside them the visitor is told, with the offline message', async () => {
     const groupId = uniqueId('hours');
     const closedDay = (new Date().getUTCDay() + 3) % 7;
