@@ -1,4 +1,4 @@
-import { ConversationState, type ConversationEvent, type ConversationSummary } from '@switchboard/proto';
+import { ConversationState, ConversationSummary, type ConversationEvent } from '@switchboard/proto';
 import type { ViewOutcome } from './stats';
 
 /** One open conversation as routing sees it. */
@@ -124,7 +124,7 @@ export class ConversationBook {
 /** The event's conversation record; events written before records were attached get a minimal one. */
 export function summaryOf(e: ConversationEvent): ConversationSummary {
   if (e.conversation !== undefined) return e.conversation;
-  return {
+  return ConversationSummary.fromPartial({
     tenantId: e.tenantId,
     conversationId: e.conversationId,
     state: e.state,
@@ -135,20 +135,7 @@ export function summaryOf(e: ConversationEvent): ConversationSummary {
     updatedAtMs: e.atMs,
     channel: e.channel,
     version: e.version,
-    groupId: '',
-    priority: 0,
-    labels: [],
-    previousAgentId: '',
-    transferToAgentId: '',
     queuedAtMs: e.atMs,
     assignedAtMs: e.atMs,
-    acceptedAtMs: 0,
-    closedAtMs: 0,
-    reopenUntilMs: 0,
-    reopenCount: 0,
-    visitorContext: undefined,
-    csat: undefined,
-    declinedAgentIds: [],
-    agentDisplayName: '',
-  };
+  });
 }
