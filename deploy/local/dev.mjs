@@ -101,8 +101,8 @@ async function test() {
   await setup();
   step('contracts: buf lint + ts-proto drift check');
   mustRun('pnpm', ['run', '--silent', 'proto:check'], 'the generated-code drift check');
-  step('typecheck + build (tsc -b)');
-  mustRun('pnpm', ['run', '--silent', 'typecheck'], 'typecheck');
+  step('typecheck + build (tsc -b, then the web bundles with esbuild)');
+  mustRun('pnpm', ['run', '--silent', 'build'], 'typecheck and build');
   step('lint (type-aware ESLint, Prettier)');
   mustRun('pnpm', ['run', '--silent', 'lint'], 'lint');
   step('tests: unit, then integration against real nats-server, clickhouse-server and FerretDB');
@@ -114,7 +114,7 @@ async function test() {
 
 async function start() {
   await setup();
-  step('build (tsc -b)');
+  step('build (tsc -b, then the web bundles with esbuild)');
   mustRun('pnpm', ['run', '--silent', 'build'], 'build');
   step('starting the local stack (Ctrl-C stops it)');
   const child = spawn(
@@ -133,7 +133,7 @@ async function start() {
 /** `npm run bench -- <scenario> [flags]`: set up and build like `npm test`, then run the load tool. */
 async function bench() {
   await setup();
-  step('build (tsc -b)');
+  step('build (tsc -b, then the web bundles with esbuild)');
   mustRun('pnpm', ['run', '--silent', 'build'], 'build');
   step('benchmark (its last line is one JSON object)');
   const child = spawn(process.execPath, [join(root, 'loadtest/dist/src/cli.js'), ...process.argv.slice(3)], {

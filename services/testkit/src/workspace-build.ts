@@ -12,17 +12,24 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
-/** Runs `tsc -b services/tsconfig.json` so integration tests can spawn services from their dist/. */
-export function buildWorkspace(root: string = repoRoot()): Promise<void> {
-  const tsc = path.join(root, 'node_modules', '.bin', 'tsc');
-  const args = ['-b', 'services/tsconfig.json'];
+/**
+ * Runs `tsc -b services/tsconfig.json`, then `node services/build-web.mjs` (the widget and console bundles
+ * the gateway serves), so integration tests can spawn services from their dist/ and open the web apps.
+ */
+export async function buildWorkspace(root: string = repoRoot()): Promise<void> {
+  await runBuildStep(root, path.join(root, 'node_modules', '.bin', 'tsc'), ['-b', 'services/tsconfig.json']);
+  await runBuildStep(root, process.execPath, ['services/build-web.mjs']);
+}
+
+function runBuildStep(root: string, command: string, args: readonly string[]): Promise<void> {
+  const shownCommand = `${path.basename(command)} ${args.join(' ')}`;
   return new Promise((resolve, reject) => {
-    const child = spawn(tsc, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
     child.once('error', (error) => {
-      reject(new WorkspaceBuildError(`could not run ${tsc}: ${error.message}`, output, { cause: error }));
+      reject(new WorkspaceBuildError(`could not run ${command}: ${error.message}`, output, { cause: error }));
     });
     child.once('close', (code, signal) => {
       if (code === 0) {
@@ -34,7 +41,7 @@ export function buildWorkspace(root: string = repoRoot()): Promise<void> {
         lines.length > 100 ? [...lines.slice(0, 100), `… ${lines.length - 100} more lines`] : lines;
       reject(
         new WorkspaceBuildError(
-          `\`tsc ${args.join(' ')}\` in ${root} failed (${signal ?? `exit code ${String(code)}`}); ` +
+          `\`${shownCommand}\` in ${root} failed (${signal ?? `exit code ${String(code)}`}); ` +
             'set SB_SKIP_BUILD=1 to skip this step:',
           shown.join('\n'),
         ),

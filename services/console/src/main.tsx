@@ -1,0 +1,2 @@
+import { render } from 'preact';
+render(<p>Switchboard console</p>, document.body);
