@@ -5,6 +5,8 @@ export const devstackEnvSchema = z.object({
   LOG_LEVEL: env.logLevel().default('warn'),
   /** The gateway's port on 127.0.0.1. */
   SB_GATEWAY_PORT: env.port(8080),
+  /** The demo shop (a customer's page with the widget) on 127.0.0.1, its own origin. */
+  SB_DEMO_PORT: env.port(8081),
   /** Print every service log line. */
   SB_VERBOSE: env.bool(false),
   /** Token key for the local stack only; production sets its own. */

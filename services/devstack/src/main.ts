@@ -1,5 +1,12 @@
 import { createLogger } from '@switchboard/shared';
-import { startServers, startSwitchboard, type ServerSet, type SwitchboardStack } from '@switchboard/testkit';
+import {
+  startDemoSite,
+  startServers,
+  startSwitchboard,
+  type DemoSite,
+  type ServerSet,
+  type SwitchboardStack,
+} from '@switchboard/testkit';
 import { loadDevstackConfig } from './config';
 
 /**
@@ -19,8 +26,10 @@ async function main(): Promise<void> {
     },
   });
   let stack: SwitchboardStack | undefined;
+  let demo: DemoSite | undefined;
   const stopAll = async (code: number): Promise<never> => {
     say('\nstopping…');
+    await demo?.close();
     await stack?.stop().catch((err: unknown) => {
       logger.error({ err }, 'stopping services failed');
     });
@@ -55,13 +64,30 @@ async function main(): Promise<void> {
     }
     return stopAll(1);
   }
+  try {
+    demo = await startDemoSite(stack.httpUrl, { port: config.SB_DEMO_PORT });
+  } catch (err) {
+    say(`\n✖ the demo shop could not start: ${err instanceof Error ? err.message : String(err)}`);
+    if (/EADDRINUSE/.test(String(err))) {
+      say(`  Port ${config.SB_DEMO_PORT} is taken; run with SB_DEMO_PORT=<free port> npm start`);
+    }
+    return stopAll(1);
+  }
 
   const s = stack;
+  const shop = demo.url;
   const healthOf = (name: keyof typeof s.services): string =>
     `http://127.0.0.1:${s.services[name].ports['health'] ?? '?'}`;
   say(`
 Switchboard is running.
 
+  Demo shop (visitor, widget)  ${shop}/
+  Agent console                ${s.httpUrl}/console/
+      log in: tenant demo, bob@demo.test, password ${config.SEED_AGENT_PASSWORD}
+      (alice@demo.test is the admin: Admin pages; carol@demo.test is a supervisor)
+  Open both side by side and chat.
+
+  Widget script                ${s.httpUrl}/widget.js
   Gateway (REST + WebSocket)   ${s.httpUrl}        WebSocket: ${s.wsUrl}
   Gateway health               ${s.httpUrl}/readyz  ${s.httpUrl}/metrics
   Admin ConfigService gRPC     ${s.adminGrpcAddr}

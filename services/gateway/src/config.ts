@@ -1,5 +1,6 @@
 import { commonEnv, ConfigError, env, loadConfig } from '@switchboard/shared';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 
 export const gatewayEnvSchema = z.object({
@@ -33,7 +34,22 @@ export const gatewayEnvSchema = z.object({
   HISTORY_TIMEOUT_MS: env.positiveInt(5000),
   /** Read marks are written to NATS KV at most once per participant and conversation per this period. */
   READ_MARK_FLUSH_MS: env.positiveInt(5000),
+  /** The built widget (widget.js) served at /widget.js; default: the @switchboard/widget package's build. */
+  WIDGET_DIR: z
+    .string()
+    .min(1)
+    .default(() => builtWebApp('@switchboard/widget')),
+  /** The built agent console served under /console/; default: the @switchboard/console package's build. */
+  CONSOLE_DIR: z
+    .string()
+    .min(1)
+    .default(() => builtWebApp('@switchboard/console')),
 });
+
+/** `<package dir>/dist/public`, where services/build-web.mjs writes a web app's bundle. */
+function builtWebApp(pkg: string): string {
+  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), 'dist', 'public');
+}
 
 export type GatewayConfig = z.output<typeof gatewayEnvSchema>;
 

@@ -29,6 +29,7 @@ import { ClientConnection } from './transport/client-connection';
 import { ConnectionRegistry } from './transport/connection-registry';
 import { AuthEndpoints } from './transport/http-handlers';
 import { watchDeliveryHiccups } from './transport/nats-hiccups';
+import { StaticSite } from './transport/static-site';
 import { startUwsServer } from './transport/uws-server';
 
 async function main(): Promise<void> {
@@ -124,6 +125,23 @@ async function main(): Promise<void> {
     registers: [health.registry],
   });
 
+  const sites = {
+    // widget.js keeps its URL across releases (customers' pages embed it): short cache, then revalidate.
+    widget: StaticSite.load(config.WIDGET_DIR, { cacheControl: 'public, max-age=300' }),
+    console: StaticSite.load(config.CONSOLE_DIR, {
+      cacheControl: 'no-cache',
+      fallback: 'index.html',
+      headers: {
+        'content-security-policy':
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+          "connect-src 'self' ws: wss: http: https:; frame-ancestors 'none'; base-uri 'none'",
+        'referrer-policy': 'same-origin',
+      },
+    }),
+  };
+  for (const [name, site] of Object.entries(sites)) {
+    if (site.empty) logger.warn({ dir: site.dir }, `the ${name} is not built; run \`npm run build\``);
+  }
   const server = await startUwsServer(
     {
       host: config.HOST,
@@ -134,6 +152,7 @@ async function main(): Promise<void> {
     },
     new AuthEndpoints(tokens, directory, logger),
     health,
+    sites,
     (sink) =>
       new ClientConnection(sink, {
         tokens,

@@ -1,5 +1,6 @@
 export { CHROMIUM_PATH, launchBrowser, screenshotDir } from './browser';
 export { startClickHouse } from './clickhouse';
+export { demoSiteDir, startDemoSite, type DemoSite, type DemoSiteOptions } from './demo-site';
 export {
   BrowserLaunchError,
   ServerSetStartError,

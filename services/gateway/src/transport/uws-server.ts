@@ -15,6 +15,7 @@ import type { Health } from '@switchboard/shared';
 import type { AuthEndpoints } from './http-handlers';
 import { PendingResponse, routeParamNames, routeParams, writeCors, type RequestInfo } from './http';
 import type { ClientConnection, FrameSink } from './client-connection';
+import type { StaticSite } from './static-site';
 
 /** uWebSockets.js stays behind this module; nothing else imports it. */
 
@@ -45,6 +46,12 @@ function releaseDrainWaiters(data: SocketData): void {
   for (const resolve of data.drainWaiters.splice(0)) resolve();
 }
 
+/** The built web apps the gateway serves: the widget bundle at /widget.js, the console under /console/. */
+export interface WebSites {
+  readonly widget: StaticSite;
+  readonly console: StaticSite;
+}
+
 export interface GatewayServer {
   readonly port: number;
   readonly connections: () => number;
@@ -56,6 +63,7 @@ export async function startUwsServer(
   opts: UwsOptions,
   auth: AuthEndpoints,
   health: Health,
+  sites: WebSites,
   newConnection: (sink: FrameSink) => ClientConnection,
 ): Promise<GatewayServer> {
   const sockets = new Set<WebSocket<SocketData>>();
@@ -165,6 +173,43 @@ export async function startUwsServer(
       );
     });
   }
+  const serve =
+    (site: StaticSite, what: string, strip: string) =>
+    (res: HttpResponse, req: HttpRequest): void => {
+      const url = req.getUrl();
+      const answer = site.answer(
+        url.slice(strip.length),
+        req.getHeader('accept-encoding'),
+        req.getHeader('if-none-match'),
+      );
+      if (answer.kind === 'missing') {
+        new PendingResponse(res, false).json(404, {
+          type: 'about:blank',
+          title: 'Not Found',
+          status: 404,
+          detail: site.empty
+            ? `${what} is not built (nothing in ${site.dir}): run \`npm run build\``
+            : `no file ${url}`,
+        });
+        return;
+      }
+      res.cork(() => {
+        res.writeStatus(answer.kind === 'file' ? '200 OK' : '304 Not Modified');
+        for (const [k, v] of Object.entries(answer.headers)) res.writeHeader(k, v);
+        if (answer.kind === 'file') res.end(answer.body);
+        else res.endWithoutBody();
+      });
+    };
+  app.get('/widget.js', serve(sites.widget, 'the widget', '/'));
+  app.get('/widget.js.map', serve(sites.widget, 'the widget', '/'));
+  app.get('/console', (res) => {
+    res.cork(() => {
+      res.writeStatus('301 Moved Permanently');
+      res.writeHeader('location', '/console/');
+      res.end();
+    });
+  });
+  app.get('/console/*', serve(sites.console, 'the agent console', '/console/'));
   app.any('/*', (res, req) => {
     const pending = new PendingResponse(res, false);
     pending.json(404, {
