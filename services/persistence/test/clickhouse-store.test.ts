@@ -145,3 +145,29 @@ test('ClickHouseMessageStore - an unreachable server fails with StoreUnavailable
     await down.close();
   }
 });
+
+test('ClickHouseMessageStore - search finds text case-insensitively (also CJK), scoped by tenant, conversation and participant', async () => {
+  await store.insert([
+    row(1, { conversation_id: 'c1', sender_id: 'v1', text: 'Where is my ORDER?', accepted_at_ms: 1000 }),
+    row(2, { conversation_id: 'c1', sender_id: 'bob', text: 'Your order ships today', accepted_at_ms: 2000 }),
+    row(1, { conversation_id: 'c2', sender_id: 'v2', text: '我的订单在哪里', accepted_at_ms: 3000 }),
+    row(2, { conversation_id: 'c2', sender_id: 'carol', text: 'order 订单 found', accepted_at_ms: 4000 }),
+    row(1, { tenant_id: 't2', conversation_id: 'c9', text: 'other tenant order', accepted_at_ms: 5000 }),
+  ]);
+  // Stored twice: still one hit.
+  await store.insert([
+    row(2, { conversation_id: 'c1', sender_id: 'bob', text: 'Your order ships today', accepted_at_ms: 2000 }),
+  ]);
+  const hits = (q: Partial<Parameters<typeof store.search>[0]>) =>
+    store
+      .search({ tenantId: 't1', text: 'order', maxRows: 10, ...q })
+      .then((rows) => rows.map((r) => `${r.conversation_id}/${r.seq}`));
+  expect(await hits({})).toEqual(['c2/2', 'c1/2', 'c1/1']);
+  expect(await hits({ text: '订单' })).toEqual(['c2/2', 'c2/1']);
+  expect(await hits({ conversationId: 'c1' })).toEqual(['c1/2', 'c1/1']);
+  expect(await hits({ participantId: 'bob' })).toEqual(['c1/2', 'c1/1']);
+  expect(await hits({ maxRows: 1 })).toEqual(['c2/2']);
+  // LIKE wildcards and quotes are plain text to a substring search.
+  expect(await hits({ text: '%' })).toEqual([]);
+  expect(await hits({ text: "' OR 1=1 --" })).toEqual([]);
+});

@@ -31,7 +31,7 @@ import {
 } from '../src/adapters/conversation-consumer';
 import { MessageBatcher } from '../src/domain/batcher';
 import { HistoryReader } from '../src/domain/history';
-import type { HistoryQuery, MessageRow, MessageStore } from '../src/domain/ports';
+import type { HistoryQuery, SearchQuery, MessageRow, MessageStore } from '../src/domain/ports';
 import { CountingMetrics } from '../src/testing/fakes';
 import { historyService } from '../src/transport/history-service';
 import {
@@ -203,6 +203,9 @@ class SwitchableStore implements MessageStore {
   }
   findByClientMsgId(t: string, c: string, id: string): Promise<MessageRow | undefined> {
     return this.current.findByClientMsgId(t, c, id);
+  }
+  search(q: SearchQuery): Promise<MessageRow[]> {
+    return this.current.search(q);
   }
   ping(): Promise<void> {
     return this.current.ping();

@@ -495,6 +495,14 @@ export interface UpdateTenantSettingsResponse {
   tenant?: Tenant | undefined;
 }
 
+export interface ListWidgetKeysRequest {
+  tenantId: string;
+}
+
+export interface ListWidgetKeysResponse {
+  widgetKeys: WidgetKey[];
+}
+
 function createBaseTenant(): Tenant {
   return { id: "", name: "", createdAtMs: 0, updatedAtMs: 0, settings: undefined };
 }
@@ -5119,6 +5127,152 @@ export const UpdateTenantSettingsResponse: MessageFns<UpdateTenantSettingsRespon
   },
 };
 
+function createBaseListWidgetKeysRequest(): ListWidgetKeysRequest {
+  return { tenantId: "" };
+}
+
+export const ListWidgetKeysRequest: MessageFns<ListWidgetKeysRequest> = {
+  encode(message: ListWidgetKeysRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListWidgetKeysRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListWidgetKeysRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListWidgetKeysRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ListWidgetKeysRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListWidgetKeysRequest>, I>>(base?: I): ListWidgetKeysRequest {
+    return ListWidgetKeysRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListWidgetKeysRequest>, I>>(object: I): ListWidgetKeysRequest {
+    const message = createBaseListWidgetKeysRequest();
+    message.tenantId = object.tenantId ?? "";
+    return message;
+  },
+};
+
+function createBaseListWidgetKeysResponse(): ListWidgetKeysResponse {
+  return { widgetKeys: [] };
+}
+
+export const ListWidgetKeysResponse: MessageFns<ListWidgetKeysResponse> = {
+  encode(message: ListWidgetKeysResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.widgetKeys) {
+      WidgetKey.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListWidgetKeysResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListWidgetKeysResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.widgetKeys.push(WidgetKey.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListWidgetKeysResponse {
+    return {
+      widgetKeys: globalThis.Array.isArray(object?.widgetKeys)
+        ? object.widgetKeys.map((e: any) => WidgetKey.fromJSON(e))
+        : globalThis.Array.isArray(object?.widget_keys)
+        ? object.widget_keys.map((e: any) => WidgetKey.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListWidgetKeysResponse): unknown {
+    const obj: any = {};
+    if (message.widgetKeys?.length) {
+      obj.widgetKeys = message.widgetKeys.map((e) => WidgetKey.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListWidgetKeysResponse>, I>>(base?: I): ListWidgetKeysResponse {
+    return ListWidgetKeysResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListWidgetKeysResponse>, I>>(object: I): ListWidgetKeysResponse {
+    const message = createBaseListWidgetKeysResponse();
+    message.widgetKeys = object.widgetKeys?.map((e) => WidgetKey.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * ConfigService serves tenants, agents, widget keys and conversation metadata from MongoDB
  * (served by admin). Watch streams every configuration change for hot reload.
@@ -5291,6 +5445,18 @@ export const ConfigServiceService = {
       Buffer.from(UpdateTenantSettingsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): UpdateTenantSettingsResponse => UpdateTenantSettingsResponse.decode(value),
   },
+  /** ListWidgetKeys returns a tenant's public widget keys (for the embed snippet), ordered by key. */
+  listWidgetKeys: {
+    path: "/switchboard.v1.ConfigService/ListWidgetKeys" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListWidgetKeysRequest): Buffer =>
+      Buffer.from(ListWidgetKeysRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListWidgetKeysRequest => ListWidgetKeysRequest.decode(value),
+    responseSerialize: (value: ListWidgetKeysResponse): Buffer =>
+      Buffer.from(ListWidgetKeysResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListWidgetKeysResponse => ListWidgetKeysResponse.decode(value),
+  },
 } as const;
 
 export interface ConfigServiceServer extends UntypedServiceImplementation {
@@ -5324,6 +5490,8 @@ export interface ConfigServiceServer extends UntypedServiceImplementation {
   deleteCannedReply: handleUnaryCall<DeleteCannedReplyRequest, DeleteCannedReplyResponse>;
   /** UpdateTenantSettings replaces a tenant's routing, lifecycle and widget settings. */
   updateTenantSettings: handleUnaryCall<UpdateTenantSettingsRequest, UpdateTenantSettingsResponse>;
+  /** ListWidgetKeys returns a tenant's public widget keys (for the embed snippet), ordered by key. */
+  listWidgetKeys: handleUnaryCall<ListWidgetKeysRequest, ListWidgetKeysResponse>;
 }
 
 export interface ConfigServiceClient extends Client {
@@ -5557,6 +5725,22 @@ export interface ConfigServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: UpdateTenantSettingsResponse) => void,
+  ): ClientUnaryCall;
+  /** ListWidgetKeys returns a tenant's public widget keys (for the embed snippet), ordered by key. */
+  listWidgetKeys(
+    request: ListWidgetKeysRequest,
+    callback: (error: ServiceError | null, response: ListWidgetKeysResponse) => void,
+  ): ClientUnaryCall;
+  listWidgetKeys(
+    request: ListWidgetKeysRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListWidgetKeysResponse) => void,
+  ): ClientUnaryCall;
+  listWidgetKeys(
+    request: ListWidgetKeysRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListWidgetKeysResponse) => void,
   ): ClientUnaryCall;
 }
 

@@ -49,6 +49,26 @@ export interface FindMessageResponse {
   message?: UnifiedMessage | undefined;
 }
 
+/** SearchMessagesRequest is a substring search over one tenant's history. */
+export interface SearchMessagesRequest {
+  tenantId: string;
+  /** 2..200 characters, matched case-insensitively anywhere in the text. */
+  query: string;
+  /** 1..100; 0 means 20. */
+  limit: number;
+  /** Only this conversation's messages when set. */
+  conversationId: string;
+  /** Only conversations this participant wrote in when set (an agent searching their own history). */
+  participantId: string;
+}
+
+/** SearchMessagesResponse holds the matches, newest first. */
+export interface SearchMessagesResponse {
+  messages: UnifiedMessage[];
+  /** True when more matches exist than were returned. */
+  hasMore: boolean;
+}
+
 function createBaseListMessagesRequest(): ListMessagesRequest {
   return { tenantId: "", conversationId: "", afterSeq: 0, limit: 0 };
 }
@@ -469,6 +489,242 @@ export const FindMessageResponse: MessageFns<FindMessageResponse> = {
   },
 };
 
+function createBaseSearchMessagesRequest(): SearchMessagesRequest {
+  return { tenantId: "", query: "", limit: 0, conversationId: "", participantId: "" };
+}
+
+export const SearchMessagesRequest: MessageFns<SearchMessagesRequest> = {
+  encode(message: SearchMessagesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tenantId !== "") {
+      writer.uint32(10).string(message.tenantId);
+    }
+    if (message.query !== "") {
+      writer.uint32(18).string(message.query);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).uint32(message.limit);
+    }
+    if (message.conversationId !== "") {
+      writer.uint32(34).string(message.conversationId);
+    }
+    if (message.participantId !== "") {
+      writer.uint32(42).string(message.participantId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchMessagesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchMessagesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tenantId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.query = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.conversationId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.participantId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchMessagesRequest {
+    return {
+      tenantId: isSet(object.tenantId)
+        ? globalThis.String(object.tenantId)
+        : isSet(object.tenant_id)
+        ? globalThis.String(object.tenant_id)
+        : "",
+      query: isSet(object.query) ? globalThis.String(object.query) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      conversationId: isSet(object.conversationId)
+        ? globalThis.String(object.conversationId)
+        : isSet(object.conversation_id)
+        ? globalThis.String(object.conversation_id)
+        : "",
+      participantId: isSet(object.participantId)
+        ? globalThis.String(object.participantId)
+        : isSet(object.participant_id)
+        ? globalThis.String(object.participant_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SearchMessagesRequest): unknown {
+    const obj: any = {};
+    if (message.tenantId !== "") {
+      obj.tenantId = message.tenantId;
+    }
+    if (message.query !== "") {
+      obj.query = message.query;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.conversationId !== "") {
+      obj.conversationId = message.conversationId;
+    }
+    if (message.participantId !== "") {
+      obj.participantId = message.participantId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchMessagesRequest>, I>>(base?: I): SearchMessagesRequest {
+    return SearchMessagesRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchMessagesRequest>, I>>(object: I): SearchMessagesRequest {
+    const message = createBaseSearchMessagesRequest();
+    message.tenantId = object.tenantId ?? "";
+    message.query = object.query ?? "";
+    message.limit = object.limit ?? 0;
+    message.conversationId = object.conversationId ?? "";
+    message.participantId = object.participantId ?? "";
+    return message;
+  },
+};
+
+function createBaseSearchMessagesResponse(): SearchMessagesResponse {
+  return { messages: [], hasMore: false };
+}
+
+export const SearchMessagesResponse: MessageFns<SearchMessagesResponse> = {
+  encode(message: SearchMessagesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      UnifiedMessage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.hasMore !== false) {
+      writer.uint32(16).bool(message.hasMore);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SearchMessagesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSearchMessagesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(UnifiedMessage.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.hasMore = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SearchMessagesResponse {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => UnifiedMessage.fromJSON(e))
+        : [],
+      hasMore: isSet(object.hasMore)
+        ? globalThis.Boolean(object.hasMore)
+        : isSet(object.has_more)
+        ? globalThis.Boolean(object.has_more)
+        : false,
+    };
+  },
+
+  toJSON(message: SearchMessagesResponse): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => UnifiedMessage.toJSON(e));
+    }
+    if (message.hasMore !== false) {
+      obj.hasMore = message.hasMore;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SearchMessagesResponse>, I>>(base?: I): SearchMessagesResponse {
+    return SearchMessagesResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SearchMessagesResponse>, I>>(object: I): SearchMessagesResponse {
+    const message = createBaseSearchMessagesResponse();
+    message.messages = object.messages?.map((e) => UnifiedMessage.fromPartial(e)) || [];
+    message.hasMore = object.hasMore ?? false;
+    return message;
+  },
+};
+
 /** HistoryService reads stored conversation history from ClickHouse (served by persistence). */
 export type HistoryServiceService = typeof HistoryServiceService;
 export const HistoryServiceService = {
@@ -493,6 +749,21 @@ export const HistoryServiceService = {
     responseSerialize: (value: FindMessageResponse): Buffer => Buffer.from(FindMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): FindMessageResponse => FindMessageResponse.decode(value),
   },
+  /**
+   * SearchMessages finds a tenant's stored messages whose text contains the query (case-insensitive),
+   * newest first.
+   */
+  searchMessages: {
+    path: "/switchboard.v1.HistoryService/SearchMessages" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SearchMessagesRequest): Buffer =>
+      Buffer.from(SearchMessagesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SearchMessagesRequest => SearchMessagesRequest.decode(value),
+    responseSerialize: (value: SearchMessagesResponse): Buffer =>
+      Buffer.from(SearchMessagesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SearchMessagesResponse => SearchMessagesResponse.decode(value),
+  },
 } as const;
 
 export interface HistoryServiceServer extends UntypedServiceImplementation {
@@ -500,6 +771,11 @@ export interface HistoryServiceServer extends UntypedServiceImplementation {
   listMessages: handleUnaryCall<ListMessagesRequest, ListMessagesResponse>;
   /** FindMessage looks a message up by the client_msg_id its sender chose (de-duplication of late retries). */
   findMessage: handleUnaryCall<FindMessageRequest, FindMessageResponse>;
+  /**
+   * SearchMessages finds a tenant's stored messages whose text contains the query (case-insensitive),
+   * newest first.
+   */
+  searchMessages: handleUnaryCall<SearchMessagesRequest, SearchMessagesResponse>;
 }
 
 export interface HistoryServiceClient extends Client {
@@ -534,6 +810,25 @@ export interface HistoryServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: FindMessageResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * SearchMessages finds a tenant's stored messages whose text contains the query (case-insensitive),
+   * newest first.
+   */
+  searchMessages(
+    request: SearchMessagesRequest,
+    callback: (error: ServiceError | null, response: SearchMessagesResponse) => void,
+  ): ClientUnaryCall;
+  searchMessages(
+    request: SearchMessagesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SearchMessagesResponse) => void,
+  ): ClientUnaryCall;
+  searchMessages(
+    request: SearchMessagesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SearchMessagesResponse) => void,
   ): ClientUnaryCall;
 }
 

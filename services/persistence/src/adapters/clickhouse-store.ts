@@ -1,7 +1,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import { StoreQueryError, StoreUnavailableError } from '../domain/errors';
-import type { HistoryQuery, MessageRow, MessageStore } from '../domain/ports';
+import type { HistoryQuery, SearchQuery, MessageRow, MessageStore } from '../domain/ports';
 import { sqlIdentifier, sqlString, sqlUInt } from './sql';
 
 export interface ClickHouseOptions {
@@ -119,6 +119,27 @@ export class ClickHouseMessageStore implements MessageStore {
       'finding a message',
     );
     return rows[0];
+  }
+
+  search(q: SearchQuery): Promise<MessageRow[]> {
+    const scope = [
+      `tenant_id = ${sqlString(q.tenantId)}`,
+      ...(q.conversationId === undefined ? [] : [`conversation_id = ${sqlString(q.conversationId)}`]),
+      ...(q.participantId === undefined
+        ? []
+        : [
+            `conversation_id IN (SELECT conversation_id FROM ${this.table}
+              WHERE tenant_id = ${sqlString(q.tenantId)} AND sender_id = ${sqlString(q.participantId)})`,
+          ]),
+    ];
+    return this.select(
+      `SELECT ${COLUMNS} FROM ${this.table} FINAL
+      WHERE ${scope.join(' AND ')}
+        AND positionCaseInsensitiveUTF8(text, ${sqlString(q.text)}) > 0
+      ORDER BY accepted_at_ms DESC, conversation_id, seq DESC
+      LIMIT ${sqlUInt(q.maxRows)}`,
+      'searching messages',
+    );
   }
 
   private async select(query: string, what: string): Promise<MessageRow[]> {

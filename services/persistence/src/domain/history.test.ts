@@ -1,4 +1,4 @@
-import { ErrorCode, ListMessagesRequest } from '@switchboard/proto';
+import { type SearchMessagesRequest, ErrorCode, ListMessagesRequest } from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import { MemoryStore, row } from '../testing/fakes';
 import { StoreUnavailableError } from './errors';
@@ -60,9 +60,12 @@ test('HistoryReader - only returns rows of the asked tenant', async () => {
 
 test('HistoryReader - an unreachable store is UNAVAILABLE and retryable', async () => {
   const down = () => Promise.reject(new StoreUnavailableError('down'));
-  const reader = new HistoryReader({ list: down, findByClientMsgId: down });
+  const reader = new HistoryReader({ list: down, findByClientMsgId: down, search: down });
   const unavailable = { name: 'SwitchboardError', code: ErrorCode.ERROR_CODE_UNAVAILABLE, retryable: true };
   await expect(reader.listMessages(request())).rejects.toMatchObject(unavailable);
+  await expect(
+    reader.searchMessages({ tenantId: 'acme', query: 'hi', limit: 0, conversationId: '', participantId: '' }),
+  ).rejects.toMatchObject(unavailable);
   await expect(
     reader.findMessage({ tenantId: 'acme', conversationId: 'c1', clientMsgId: 'm1' }),
   ).rejects.toMatchObject(unavailable);
@@ -87,4 +90,46 @@ test('HistoryReader - findMessage finds a message by its sender id, scoped by te
   await expect(
     new HistoryReader(store).findMessage({ tenantId: 'acme', conversationId: 'c1', clientMsgId: '' }),
   ).rejects.toMatchObject({ code: ErrorCode.ERROR_CODE_INVALID_ARGUMENT });
+});
+
+const search = (over: Partial<SearchMessagesRequest> = {}): SearchMessagesRequest => ({
+  tenantId: 't1',
+  query: 'refund',
+  limit: 0,
+  conversationId: '',
+  participantId: '',
+  ...over,
+});
+
+test('HistoryReader - searchMessages matches case-insensitively within the tenant, newest first, with has_more', async () => {
+  const store = new MemoryStore();
+  await store.insert([
+    row(1, { text: 'I want a REFUND', accepted_at_ms: 1000 }),
+    row(2, { text: 'refunds take 3 days', accepted_at_ms: 2000 }),
+    row(3, { text: 'thanks', accepted_at_ms: 3000 }),
+    row(1, { tenant_id: 't2', text: 'refund please', accepted_at_ms: 4000 }),
+  ]);
+  const reader = new HistoryReader(store);
+  const all = await reader.searchMessages(search({ query: '  Refund ' }));
+  expect(all.messages.map((m) => m.seq)).toEqual([2, 1]);
+  expect(all.hasMore).toBe(false);
+  const one = await reader.searchMessages(search({ limit: 1 }));
+  expect(one.messages.map((m) => m.seq)).toEqual([2]);
+  expect(one.hasMore).toBe(true);
+});
+
+test('HistoryReader - searchMessages refuses bad requests with INVALID_ARGUMENT', async () => {
+  const reader = new HistoryReader(new MemoryStore());
+  for (const bad of [
+    search({ query: ' x ' }),
+    search({ query: 'y'.repeat(201) }),
+    search({ tenantId: 'a b' }),
+    search({ limit: 101 }),
+    search({ conversationId: 'no spaces allowed' }),
+    search({ participantId: '../x' }),
+  ]) {
+    await expect(reader.searchMessages(bad)).rejects.toMatchObject({
+      code: ErrorCode.ERROR_CODE_INVALID_ARGUMENT,
+    });
+  }
 });

@@ -5,14 +5,20 @@ import {
   type FindMessageResponse,
   type ListMessagesRequest,
   type ListMessagesResponse,
+  type SearchMessagesRequest,
+  type SearchMessagesResponse,
 } from '@switchboard/proto';
 import { SwitchboardError } from '@switchboard/shared';
 import { StoreUnavailableError } from './errors';
 import { fromMessageRow } from './message-row';
-import type { HistoryQuery, MessageStore } from './ports';
+import type { HistoryQuery, MessageStore, SearchQuery } from './ports';
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 1000;
+export const DEFAULT_SEARCH_LIMIT = 20;
+export const MAX_SEARCH_LIMIT = 100;
+export const MIN_SEARCH_CHARS = 2;
+export const MAX_SEARCH_CHARS = 200;
 
 /** A validated ListMessages request. */
 export interface PageRequest {
@@ -41,13 +47,49 @@ export function validateListRequest(req: ListMessagesRequest): PageRequest {
   };
 }
 
+/** Checks a SearchMessages request; the query is trimmed. Throws INVALID_ARGUMENT naming the bad field. */
+export function validateSearchRequest(req: SearchMessagesRequest): SearchQuery & { limit: number } {
+  if (!isSubjectToken(req.tenantId)) throw invalid('tenant_id must be 1-64 characters of [A-Za-z0-9_-]');
+  const text = req.query.trim();
+  const chars = [...text].length;
+  if (chars < MIN_SEARCH_CHARS || chars > MAX_SEARCH_CHARS) {
+    throw invalid(
+      `query must be ${MIN_SEARCH_CHARS}-${MAX_SEARCH_CHARS} characters (not counting spaces around it)`,
+    );
+  }
+  if (!Number.isInteger(req.limit) || req.limit < 0 || req.limit > MAX_SEARCH_LIMIT) {
+    throw invalid(`limit must be between 0 and ${MAX_SEARCH_LIMIT} (0 means ${DEFAULT_SEARCH_LIMIT})`);
+  }
+  if (req.conversationId !== '' && !isSubjectToken(req.conversationId)) {
+    throw invalid('conversation_id must be empty or 1-64 characters of [A-Za-z0-9_-]');
+  }
+  if (req.participantId !== '' && !isSubjectToken(req.participantId)) {
+    throw invalid('participant_id must be empty or 1-64 characters of [A-Za-z0-9_-]');
+  }
+  const limit = req.limit === 0 ? DEFAULT_SEARCH_LIMIT : req.limit;
+  return {
+    tenantId: req.tenantId,
+    text,
+    ...(req.conversationId === '' ? {} : { conversationId: req.conversationId }),
+    ...(req.participantId === '' ? {} : { participantId: req.participantId }),
+    limit,
+    maxRows: limit + 1,
+  };
+}
+
 function invalid(message: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.ERROR_CODE_INVALID_ARGUMENT, message);
 }
 
 /** Reads pages of stored history. */
 export class HistoryReader {
-  constructor(private readonly store: Pick<MessageStore, 'list' | 'findByClientMsgId'>) {}
+  constructor(private readonly store: Pick<MessageStore, 'list' | 'findByClientMsgId' | 'search'>) {}
+
+  async searchMessages(req: SearchMessagesRequest): Promise<SearchMessagesResponse> {
+    const { limit, ...query } = validateSearchRequest(req);
+    const rows = await unavailableOnStoreError(() => this.store.search(query));
+    return { messages: rows.slice(0, limit).map(fromMessageRow), hasMore: rows.length > limit };
+  }
 
   async findMessage(req: FindMessageRequest): Promise<FindMessageResponse> {
     if (!isSubjectToken(req.tenantId)) throw invalid('tenant_id must be 1-64 characters of [A-Za-z0-9_-]');

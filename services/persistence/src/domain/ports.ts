@@ -36,6 +36,18 @@ export interface HistoryQuery {
   readonly maxRows: number;
 }
 
+/** A case-insensitive substring search over one tenant's rows. */
+export interface SearchQuery {
+  readonly tenantId: string;
+  readonly text: string;
+  /** Only this conversation, when set. */
+  readonly conversationId?: string;
+  /** Only conversations this participant sent a message in, when set. */
+  readonly participantId?: string;
+  /** At most this many rows, newest first. */
+  readonly maxRows: number;
+}
+
 /** Where batches go. */
 export interface RowSink {
   insert(rows: readonly MessageRow[]): Promise<void>;
@@ -51,6 +63,8 @@ export interface MessageStore extends RowSink {
     conversationId: string,
     clientMsgId: string,
   ): Promise<MessageRow | undefined>;
+  /** Rows whose text contains `text` (case-insensitive), de-duplicated, newest first, at most maxRows. */
+  search(query: SearchQuery): Promise<MessageRow[]>;
   /** Throws when the store cannot answer. */
   ping(): Promise<void>;
 }

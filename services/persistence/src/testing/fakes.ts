@@ -3,6 +3,7 @@ import { StoreUnavailableError } from '../domain/errors';
 import type {
   DeliveryHandle,
   HistoryQuery,
+  SearchQuery,
   MessageRow,
   MessageStore,
   PipelineMetrics,
@@ -89,6 +90,25 @@ export class MemoryStore implements MessageStore {
             r.conversation_id === conversationId &&
             r.client_msg_id === clientMsgId,
         ),
+    );
+  }
+
+  search(q: SearchQuery): Promise<MessageRow[]> {
+    const rows = new Map<string, MessageRow>();
+    for (const r of this.batches.flat()) rows.set(`${r.tenant_id}/${r.conversation_id}/${r.seq}`, r);
+    const all = [...rows.values()].filter((r) => r.tenant_id === q.tenantId);
+    const wrote = new Set(all.filter((r) => r.sender_id === q.participantId).map((r) => r.conversation_id));
+    const needle = q.text.toLowerCase();
+    return Promise.resolve(
+      all
+        .filter(
+          (r) =>
+            r.text.toLowerCase().includes(needle) &&
+            (q.conversationId === undefined || r.conversation_id === q.conversationId) &&
+            (q.participantId === undefined || wrote.has(r.conversation_id)),
+        )
+        .sort((a, b) => b.accepted_at_ms - a.accepted_at_ms)
+        .slice(0, q.maxRows),
     );
   }
 

@@ -3,6 +3,7 @@ import {
   type HistoryServiceServer,
   type FindMessageRequest,
   type ListMessagesRequest,
+  type SearchMessagesRequest,
 } from '@switchboard/proto';
 import { unaryHandler, type GrpcService, type Logger, type Tracer } from '@switchboard/shared';
 import type { HistoryReader } from '../domain/history';
@@ -22,6 +23,12 @@ export function historyService(reader: HistoryReader, tracer: Tracer, logger: Lo
       log,
       'switchboard.v1.HistoryService/FindMessage',
       (req: FindMessageRequest) => reader.findMessage(req),
+    ),
+    searchMessages: unaryHandler(
+      tracer,
+      log,
+      'switchboard.v1.HistoryService/SearchMessages',
+      (req: SearchMessagesRequest) => reader.searchMessages(req),
     ),
   };
   return { definition: HistoryServiceService, implementation };
