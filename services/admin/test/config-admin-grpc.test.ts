@@ -95,6 +95,13 @@ describe('config admin gRPC', () => {
     await dropDatabase(config.MONGO_URL, config.MONGO_DATABASE);
   });
 
+  it('config admin gRPC - ListWidgetKeys returns the tenant\'s keys; NOT_FOUND for an unknown tenant', async () => {
+    const { widgetKeys } = await api.listWidgetKeys({ tenantId: 'demo' });
+    expect(widgetKeys.map((k) => [k.key, k.tenantId])).toEqual([['demo-widget-key', 'demo']]);
+    expect(await statusOf(api.listWidgetKeys({ tenantId: 'nope' }))).toBe(status.NOT_FOUND);
+    expect(await statusOf(api.listWidgetKeys({ tenantId: 'a.b' }))).toBe(status.INVALID_ARGUMENT);
+  });
+
   it('config admin gRPC - ListGroups returns the seeded groups; NOT_FOUND / INVALID_ARGUMENT for bad tenants', async () => {
     const { groups } = await api.listGroups({ tenantId: 'demo' });
     expect(groups.map((g) => g.id)).toEqual(['general', 'sales', 'support']);

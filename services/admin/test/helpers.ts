@@ -24,6 +24,8 @@ import {
   type ListConversationsRequest,
   type ListConversationsResponse,
   type ListGroupsRequest,
+  type ListWidgetKeysRequest,
+  type ListWidgetKeysResponse,
   type ListGroupsResponse,
   type ResolveWidgetKeyRequest,
   type ResolveWidgetKeyResponse,
@@ -104,6 +106,7 @@ export interface ConfigApi {
   listConversations(req: ListConversationsRequest): Promise<ListConversationsResponse>;
   upsertAgent(req: UpsertAgentRequest): Promise<UpsertAgentResponse>;
   listGroups(req: ListGroupsRequest): Promise<ListGroupsResponse>;
+  listWidgetKeys(req: ListWidgetKeysRequest): Promise<ListWidgetKeysResponse>;
   upsertGroup(req: UpsertGroupRequest): Promise<UpsertGroupResponse>;
   deleteGroup(req: DeleteGroupRequest): Promise<DeleteGroupResponse>;
   listCannedReplies(req: ListCannedRepliesRequest): Promise<ListCannedRepliesResponse>;
@@ -130,6 +133,9 @@ export function configApi(client: ConfigServiceClient): ConfigApi {
     ),
     upsertAgent: promised<UpsertAgentRequest, UpsertAgentResponse>((r, cb) => client.upsertAgent(r, cb)),
     listGroups: promised<ListGroupsRequest, ListGroupsResponse>((r, cb) => client.listGroups(r, cb)),
+    listWidgetKeys: promised<ListWidgetKeysRequest, ListWidgetKeysResponse>((r, cb) =>
+      client.listWidgetKeys(r, cb),
+    ),
     upsertGroup: promised<UpsertGroupRequest, UpsertGroupResponse>((r, cb) => client.upsertGroup(r, cb)),
     deleteGroup: promised<DeleteGroupRequest, DeleteGroupResponse>((r, cb) => client.deleteGroup(r, cb)),
     listCannedReplies: promised<ListCannedRepliesRequest, ListCannedRepliesResponse>((r, cb) =>

@@ -92,6 +92,12 @@ export class ConfigDirectory {
     return this.deps.agents.list(tenantId);
   }
 
+  /** The tenant's public widget keys, ordered by key; NOT_FOUND for an unknown tenant. */
+  async listWidgetKeys(tenantId: string): Promise<WidgetKey[]> {
+    await this.getTenant(tenantId);
+    return this.deps.widgetKeys.list(tenantId);
+  }
+
   /** Ordered by id; NOT_FOUND for an unknown tenant. */
   async listGroups(tenantId: string): Promise<Group[]> {
     await this.getTenant(tenantId);

@@ -76,6 +76,9 @@ export class ConfigGrpcService implements GrpcService {
       upsertAgent: unary('UpsertAgent', async (req) => ({
         agent: (await administration.upsertAgent(agentInput(req))).value,
       })),
+      listWidgetKeys: unary('ListWidgetKeys', async (req) => ({
+        widgetKeys: await directory.listWidgetKeys(req.tenantId),
+      })),
       listGroups: unary('ListGroups', async (req) => ({ groups: await directory.listGroups(req.tenantId) })),
       upsertGroup: unary('UpsertGroup', async (req) => ({
         group: (await administration.upsertGroup(groupInput(required('group', req.group)))).value,
