@@ -12,6 +12,7 @@ export const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 // Browser tests launch exactly this binary (@switchboard/testkit's launchBrowser), so look nowhere else.
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CJK_FONT = '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc';
 const HEARTBEAT_MS = 30_000;
 // Debian installs the servers into sbin, which is not on every user's PATH.
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
@@ -107,6 +108,13 @@ async function ensureChromium({ say, apt }) {
       throw new SetupError(`installed Debian package chromium but ${CHROMIUM_PATH} is still missing`);
   }
   say(`chromium ${chromiumVersion(CHROMIUM_PATH)} ok`);
+  // Without a CJK font the console's and widget's zh-CN screenshots would show empty boxes.
+  if (!fs.existsSync(CJK_FONT)) {
+    await apt.install('fonts-wqy-microhei');
+    if (!fs.existsSync(CJK_FONT))
+      throw new SetupError(`installed Debian package fonts-wqy-microhei but ${CJK_FONT} is still missing`);
+  }
+  say('CJK font (fonts-wqy-microhei) ok');
   return CHROMIUM_PATH;
 }
 

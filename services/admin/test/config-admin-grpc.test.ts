@@ -95,7 +95,7 @@ describe('config admin gRPC', () => {
     await dropDatabase(config.MONGO_URL, config.MONGO_DATABASE);
   });
 
-  it('config admin gRPC - ListWidgetKeys returns the tenant\'s keys; NOT_FOUND for an unknown tenant', async () => {
+  it("config admin gRPC - ListWidgetKeys returns the tenant's keys; NOT_FOUND for an unknown tenant", async () => {
     const { widgetKeys } = await api.listWidgetKeys({ tenantId: 'demo' });
     expect(widgetKeys.map((k) => [k.key, k.tenantId])).toEqual([['demo-widget-key', 'demo']]);
     expect(await statusOf(api.listWidgetKeys({ tenantId: 'nope' }))).toBe(status.NOT_FOUND);

@@ -115,6 +115,62 @@ describe('http', () => {
     expect(session.expiresAtMs).toBe(1700000000000);
   });
 
+  test('createVisitorSession - maps the context to the snake_case body, leaving out undefined members', async () => {
+    const { baseUrl, requests } = await serve(
+      reply(201, 'application/json', {
+        token: 'vt',
+        tenant_id: 'demo',
+        visitor_id: 'v1',
+        conversation_id: 'c1',
+        expires_at_ms: 1,
+      }),
+    );
+
+    await createVisitorSession(baseUrl, {
+      widgetKey: 'k',
+      token: 'old',
+      context: {
+        pageUrl: 'https://shop.example/cart',
+        referrer: '',
+        language: 'zh-CN',
+        name: 'Ann',
+        email: 'ann@example.com',
+        group: 'sales',
+        fields: { order: 'A-1001' },
+      },
+    });
+
+    expect(requests[0]?.body).toEqual({
+      widget_key: 'k',
+      token: 'old',
+      context: {
+        page_url: 'https://shop.example/cart',
+        referrer: '',
+        language: 'zh-CN',
+        name: 'Ann',
+        email: 'ann@example.com',
+        group: 'sales',
+        fields: { order: 'A-1001' },
+      },
+    });
+  });
+
+  test('createVisitorSession - sends only the context members given', async () => {
+    const { baseUrl, requests } = await serve(
+      reply(201, 'application/json', {
+        token: 'vt',
+        tenant_id: 'demo',
+        visitor_id: 'v1',
+        conversation_id: 'c1',
+        expires_at_ms: 1,
+      }),
+    );
+
+    await createVisitorSession(baseUrl, { widgetKey: 'k', context: { userAgent: 'UA/1' } });
+
+    expect(requests[0]?.body).toEqual({ widget_key: 'k', context: { user_agent: 'UA/1' } });
+  });
+
   test('createVisitorSession - throws ClientError UNKNOWN_TENANT from a 404 problem+json', async () => {
     const problem = {
       type: 'https://switchboard.dev/problems/unknown-tenant',

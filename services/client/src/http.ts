@@ -7,6 +7,30 @@ export interface VisitorSessionRequest {
   /** A previous visitor token: keeps the same visitorId and, if it is still open, the conversation. */
   token?: string;
   displayName?: string;
+  /**
+   * What the widget knows about the visitor; agents see it with the conversation. On a renewed session it
+   * replaces the previous context whole. The gateway refuses (400) values over its limits: docs/protocol.md 2.1.
+   */
+  context?: VisitorContextRequest;
+}
+
+/** The visitor context of a session request (docs/protocol.md 2.1); empty strings count as absent. */
+export interface VisitorContextRequest {
+  /** The page the visitor is on (at most 1024 characters). */
+  pageUrl?: string;
+  /** Where they came from (at most 1024 characters). */
+  referrer?: string;
+  /** Default: the request's User-Agent header. */
+  userAgent?: string;
+  /** A language tag such as `en` or `zh-CN`; default: the request's Accept-Language. */
+  language?: string;
+  /** From the pre-chat form (at most 80 characters). */
+  name?: string;
+  email?: string;
+  /** A group id the conversation should be routed to first. */
+  group?: string;
+  /** Other pre-chat answers: at most 20, keys 1-32 of `A-Z a-z 0-9 _ -`, values at most 500 characters. */
+  fields?: Record<string, string>;
 }
 
 export interface VisitorSession {
@@ -48,6 +72,7 @@ export async function createVisitorSession(
     widget_key: request.widgetKey,
     ...(request.token === undefined ? {} : { token: request.token }),
     ...(request.displayName === undefined ? {} : { display_name: request.displayName }),
+    ...(request.context === undefined ? {} : { context: contextBody(request.context) }),
   };
   const json = await postJson(baseUrl, '/v1/visitor/sessions', body, options);
   const token = stringField(json, 'token');
@@ -65,6 +90,21 @@ export async function createVisitorSession(
     throw unexpectedShape('/v1/visitor/sessions', json);
   }
   return { token, tenantId, visitorId, conversationId, expiresAtMs };
+}
+
+/** The REST body's snake_case `context`, without the members left undefined. */
+function contextBody(context: VisitorContextRequest): Record<string, unknown> {
+  const members: [string, string | Record<string, string> | undefined][] = [
+    ['page_url', context.pageUrl],
+    ['referrer', context.referrer],
+    ['user_agent', context.userAgent],
+    ['language', context.language],
+    ['name', context.name],
+    ['email', context.email],
+    ['group', context.group],
+    ['fields', context.fields === undefined ? undefined : { ...context.fields }],
+  ];
+  return Object.fromEntries(members.filter(([, value]) => value !== undefined));
 }
 
 /** Logs an agent in: POST /v1/agent/login. */
@@ -160,7 +200,7 @@ export function errorCodeForStatus(status: number): ErrorCode {
 async function postJson(
   baseUrl: string,
   path: string,
-  body: Record<string, string>,
+  body: Record<string, unknown>,
   options: HttpOptions,
 ): Promise<unknown> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

@@ -3,3 +3,4 @@ export * from './otlp-receiver';
 export * from './stack';
 export * from './wait';
 export * from './admin';
+export * from './rest';

@@ -1,5 +1,6 @@
 import { SwitchboardClient } from '@switchboard/client';
 import { decodeJwt, SignJWT } from 'jose';
+import { rest, type RestAnswer, type RestMethod } from '../src/rest';
 import { startTestStack, type TestStack } from '../src/stack';
 import { waitFor } from '../src/wait';
 
@@ -20,30 +21,14 @@ afterAll(async () => {
   await stack.stop();
 });
 
-interface Answer {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Record<string, unknown>;
-  readonly text: string;
-}
+type Answer = RestAnswer;
 
-async function api(
-  method: 'GET' | 'POST' | 'DELETE' | 'OPTIONS',
+function api(
+  method: RestMethod,
   path: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const res = await fetch(`${stack.httpUrl}${path}`, {
-    method,
-    headers: {
-      ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(opts.token === undefined ? {} : { authorization: `Bearer ${opts.token}` }),
-      ...opts.headers,
-    },
-    ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
-  });
-  const text = await res.text();
-  const body = text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
-  return { status: res.status, headers: res.headers, body, text };
+  return rest(stack.httpUrl, method, path, opts);
 }
 
 interface LoggedIn {

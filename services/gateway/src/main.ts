@@ -27,6 +27,8 @@ import { ReadMarkCoalescer } from './domain/read-marks';
 import { TokenService } from './domain/tokens';
 import { ClientConnection } from './transport/client-connection';
 import { ConnectionRegistry } from './transport/connection-registry';
+import { AdminEndpoints } from './transport/admin-endpoints';
+import { AgentEndpoints } from './transport/agent-endpoints';
 import { AuthEndpoints } from './transport/http-handlers';
 import { watchDeliveryHiccups } from './transport/nats-hiccups';
 import { StaticSite } from './transport/static-site';
@@ -150,7 +152,11 @@ async function main(): Promise<void> {
       maxBackpressureBytes: config.MAX_BACKPRESSURE_BYTES,
       idleTimeoutS: Math.ceil((config.PING_INTERVAL_MS * 2) / 1000),
     },
-    new AuthEndpoints(tokens, directory, logger),
+    {
+      auth: new AuthEndpoints(tokens, directory, logger),
+      agent: new AgentEndpoints(tokens, directory, history, logger),
+      admin: new AdminEndpoints(tokens, directory, logger),
+    },
     health,
     sites,
     (sink) =>

@@ -105,6 +105,18 @@ describe('settings validation', () => {
     }));
     expectInvalid(settings({ businessHours: { timeZone: 'UTC', windows: tooMany } }), /at most/);
     expect(validateBusinessHours('business_hours', undefined)).toBeUndefined();
+    const two = (a: [number, number, number], b: [number, number, number]) =>
+      settings({
+        businessHours: {
+          timeZone: 'UTC',
+          windows: [a, b].map(([weekday, startMinute, endMinute]) => ({ weekday, startMinute, endMinute })),
+        },
+      });
+    expectInvalid(two([1, 600, 700], [1, 0, 601]), /overlap/);
+    expectInvalid(two([1, 0, 600], [1, 0, 600]), /overlap/);
+    // Touching windows, and the same hours on different days, are fine.
+    expect(() => validateTenantSettings(two([1, 0, 600], [1, 600, 700]), GROUPS)).not.toThrow();
+    expect(() => validateTenantSettings(two([1, 0, 600], [2, 0, 600]), GROUPS)).not.toThrow();
   });
 
   it('settings validation - routing rules need a token id, an existing group and sane matchers', () => {

@@ -65,6 +65,20 @@ export function validateBusinessHours(
     throw invalid(`${what} may have at most ${SETTINGS_LIMITS.windows} windows`);
   }
   const windows = hours.windows.map((w, i) => requireWindow(`${what} window ${i}`, w));
+  // Overlapping windows of one day are almost always a typing mistake: refuse them rather than merge.
+  const byStart = [...windows].sort((a, b) => a.weekday - b.weekday || a.startMinute - b.startMinute);
+  for (let i = 1; i < byStart.length; i++) {
+    const prev = byStart[i - 1];
+    const cur = byStart[i];
+    if (
+      prev !== undefined &&
+      cur !== undefined &&
+      prev.weekday === cur.weekday &&
+      cur.startMinute < prev.endMinute
+    ) {
+      throw invalid(`${what}: two windows of weekday ${cur.weekday} overlap`);
+    }
+  }
   return { timeZone, windows };
 }
 

@@ -8,6 +8,8 @@ import {
   type ConversationSummary,
   type Group,
   type Tenant,
+  type TenantSettings,
+  type WidgetKey,
 } from '@switchboard/proto';
 import { SwitchboardError, traceContextInterceptor, unaryCall, type UnaryMethod } from '@switchboard/shared';
 
@@ -63,11 +65,28 @@ export interface ConsoleDirectory {
   listAgents(tenantId: string): Promise<Agent[]>;
 }
 
+/**
+ * What the admin pages' REST endpoints need of the admin service. Writes are validated there; every
+ * method takes the tenant explicitly (the caller's, from the token).
+ */
+export interface AdminDirectory {
+  /** The tenant as stored now (no cache): what an admin edits. UNKNOWN_TENANT when there is none. */
+  freshTenant(tenantId: string): Promise<Tenant>;
+  listWidgetKeys(tenantId: string): Promise<WidgetKey[]>;
+  listAgents(tenantId: string): Promise<Agent[]>;
+  /** Creates (password required) or updates the agent with this email. */
+  upsertAgent(agent: Agent, password: string): Promise<Agent>;
+  listGroups(tenantId: string): Promise<Group[]>;
+  upsertGroup(group: Group): Promise<Group>;
+  deleteGroup(tenantId: string, groupId: string): Promise<void>;
+  updateTenantSettings(tenantId: string, settings: TenantSettings): Promise<Tenant>;
+}
+
 /** Known widget keys remembered at most; the oldest is forgotten first. */
 const MAX_CACHED_WIDGET_KEYS = 10_000;
 
 /** Directory over the admin service's ConfigService gRPC. */
-export class GrpcDirectory implements Directory, ConsoleDirectory {
+export class GrpcDirectory implements Directory, ConsoleDirectory, AdminDirectory {
   private readonly client: ConfigServiceClient;
   private readonly tenants = new Map<string, { tenant: Tenant; until: number }>();
   private readonly widgetKeys = new Map<string, { tenantId: string; until: number }>();
@@ -103,6 +122,10 @@ export class GrpcDirectory implements Directory, ConsoleDirectory {
   async getTenant(tenantId: string): Promise<Tenant> {
     const hit = this.tenants.get(tenantId);
     if (hit !== undefined && hit.until > Date.now()) return hit.tenant;
+    return this.freshTenant(tenantId);
+  }
+
+  async freshTenant(tenantId: string): Promise<Tenant> {
     try {
       const res = await this.call(this.client.getTenant.bind(this.client), { tenantId });
       if (res.tenant === undefined) throw new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, 'no tenant');
@@ -194,6 +217,38 @@ export class GrpcDirectory implements Directory, ConsoleDirectory {
   async listAgents(tenantId: string): Promise<Agent[]> {
     const res = await this.call(this.client.listAgents.bind(this.client), { tenantId });
     return res.agents;
+  }
+
+  async listWidgetKeys(tenantId: string): Promise<WidgetKey[]> {
+    const res = await this.call(this.client.listWidgetKeys.bind(this.client), { tenantId });
+    return res.widgetKeys;
+  }
+
+  async upsertAgent(agent: Agent, password: string): Promise<Agent> {
+    const res = await this.call(this.client.upsertAgent.bind(this.client), { agent, password });
+    if (res.agent === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_INTERNAL, 'admin stored no agent');
+    return res.agent;
+  }
+
+  async upsertGroup(group: Group): Promise<Group> {
+    const res = await this.call(this.client.upsertGroup.bind(this.client), { group });
+    if (res.group === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_INTERNAL, 'admin stored no group');
+    return res.group;
+  }
+
+  async deleteGroup(tenantId: string, groupId: string): Promise<void> {
+    await this.call(this.client.deleteGroup.bind(this.client), { tenantId, groupId });
+  }
+
+  async updateTenantSettings(tenantId: string, settings: TenantSettings): Promise<Tenant> {
+    const res = await this.call(this.client.updateTenantSettings.bind(this.client), { tenantId, settings });
+    if (res.tenant === undefined)
+      throw new SwitchboardError(ErrorCode.ERROR_CODE_INTERNAL, 'admin stored no tenant');
+    // This gateway's widget settings and policy follow at once (others within the cache period).
+    this.tenants.set(tenantId, { tenant: res.tenant, until: Date.now() + this.tenantCacheMs });
+    return res.tenant;
   }
 
   async ping(): Promise<void> {

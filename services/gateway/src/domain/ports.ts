@@ -27,6 +27,20 @@ export interface HistoryArchive {
   listAfter(tenantId: string, conversationId: string, afterSeq: number, limit: number): Promise<HistoryPage>;
 }
 
+export interface SearchOptions {
+  /** 1..100. */
+  readonly limit: number;
+  /** Only conversations this participant wrote in, when set. */
+  readonly participantId?: string;
+  readonly conversationId?: string;
+}
+
+/** Searches stored history (persistence's HistoryService). */
+export interface HistorySearch {
+  /** Messages containing `query` (case-insensitive), newest first. Throws UNAVAILABLE when unreachable. */
+  search(tenantId: string, query: string, options: SearchOptions): Promise<HistoryPage>;
+}
+
 /** Where participants' read marks live (NATS KV). */
 export interface ReadMarkStore {
   /** The stored read mark; 0 when there is none. */

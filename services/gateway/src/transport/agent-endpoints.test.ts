@@ -1,6 +1,15 @@
-import { AgentRole, ConversationState, ErrorCode, ParticipantRole } from '@switchboard/proto';
+import {
+  AgentRole,
+  Channel,
+  ConversationState,
+  ErrorCode,
+  MessageKind,
+  ParticipantRole,
+  type UnifiedMessage,
+} from '@switchboard/proto';
 import { createLogger, SwitchboardError } from '@switchboard/shared';
 import type { Identity } from '../domain/identity';
+import type { HistoryPage, HistorySearch, SearchOptions } from '../domain/ports';
 import { TokenService } from '../domain/tokens';
 import { AgentEndpoints, bearerToken } from './agent-endpoints';
 import { PendingResponse, type RequestInfo } from './http';
@@ -42,10 +51,22 @@ type Handler =
   | 'conversation'
   | 'conversations'
   | 'groups'
-  | 'agents';
+  | 'agents'
+  | 'search';
+
+/** Records each search and answers with its canned page. */
+class FakeSearch implements HistorySearch {
+  readonly calls: { tenantId: string; query: string; options: SearchOptions }[] = [];
+  page: HistoryPage = { messages: [], hasMore: false };
+  search(tenantId: string, query: string, options: SearchOptions): Promise<HistoryPage> {
+    this.calls.push({ tenantId, query, options });
+    return Promise.resolve(this.page);
+  }
+}
 
 interface Sut {
   readonly directory: FakeDirectory;
+  readonly history: FakeSearch;
   call(
     handler: Handler,
     who: Identity | string | undefined,
@@ -56,9 +77,11 @@ interface Sut {
 function sut(): Sut {
   const directory = new FakeDirectory();
   directory.tenants.set('other', { id: 'other', name: 'Other', createdAtMs: 1, updatedAtMs: 1 });
-  const endpoints = new AgentEndpoints(tokens, directory, logger);
+  const history = new FakeSearch();
+  const endpoints = new AgentEndpoints(tokens, directory, history, logger);
   return {
     directory,
+    history,
     call: async (handler, who, opts = {}) => {
       const authorization =
         who === undefined ? '' : typeof who === 'string' ? who : `Bearer ${(await tokens.issue(who)).token}`;
@@ -571,5 +594,68 @@ describe('AgentEndpoints - groups and agents', () => {
         },
       ],
     });
+  });
+});
+
+describe('AgentEndpoints - search', () => {
+  const hit = (conversationId: string, seq: number, tenantId = 'demo'): UnifiedMessage => ({
+    tenantId,
+    conversationId,
+    seq,
+    clientMsgId: `m${seq}`,
+    sender: { role: ParticipantRole.PARTICIPANT_ROLE_AGENT, id: 'bob', displayName: 'Bob' },
+    channel: Channel.CHANNEL_WEB_WIDGET,
+    kind: MessageKind.MESSAGE_KIND_NOTE,
+    text: 'refund approved',
+    clientSentAtMs: 1,
+    acceptedAtMs: 1234,
+    metadata: {},
+  });
+
+  it('agent endpoints - search: an agent searches the conversations they wrote in, a supervisor the tenant', async () => {
+    const s = sut();
+    s.history.page = { messages: [hit('c1', 3), hit('x', 1, 'other')], hasMore: true };
+    const res = await s.call('search', bob, { query: 'q=%20refund%20&limit=5' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      hits: [
+        {
+          conversation_id: 'c1',
+          seq: 3,
+          sender_role: 'agent',
+          sender_id: 'bob',
+          sender_display_name: 'Bob',
+          text: 'refund approved',
+          note: true,
+          sent_at_ms: 1234,
+        },
+      ],
+      has_more: true,
+    });
+    expect(s.history.calls).toEqual([
+      { tenantId: 'demo', query: 'refund', options: { limit: 5, participantId: 'bob' } },
+    ]);
+    await s.call('search', carol, { query: 'q=refund&conversation_id=c1' });
+    expect(s.history.calls[1]).toEqual({
+      tenantId: 'demo',
+      query: 'refund',
+      options: { limit: 20, conversationId: 'c1' },
+    });
+  });
+
+  it('agent endpoints - search: bad queries are 400 and never reach the archive; visitors are 403', async () => {
+    const s = sut();
+    for (const query of [
+      '',
+      'q=a',
+      `q=${'x'.repeat(201)}`,
+      'q=ok&limit=0',
+      'q=ok&limit=101',
+      'q=ok&conversation_id=a.b',
+    ]) {
+      expect(problemOf(await s.call('search', bob, { query })).status).toBe(400);
+    }
+    expect(problemOf(await s.call('search', visitor, { query: 'q=refund' })).status).toBe(403);
+    expect(s.history.calls).toEqual([]);
   });
 });

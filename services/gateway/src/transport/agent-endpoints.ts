@@ -2,6 +2,7 @@ import { ConversationState, ErrorCode, isSubjectToken, type ConversationSummary 
 import { SwitchboardError, type Logger } from '@switchboard/shared';
 import type { ConsoleDirectory } from '../adapters/directory';
 import { isAgent, type Identity } from '../domain/identity';
+import type { HistorySearch } from '../domain/ports';
 import type { TokenService } from '../domain/tokens';
 import { logIfInternal, type PendingResponse, type RequestInfo } from './http';
 import {
@@ -11,8 +12,9 @@ import {
   MAX_LIST_LIMIT,
   parse,
   queryObject,
+  searchQuery,
 } from './http-requests';
-import { agentJson, cannedReplyJson, conversationJson, groupJson } from './json-views';
+import { agentJson, cannedReplyJson, conversationJson, groupJson, searchHitJson } from './json-views';
 
 /** How many of a visitor's other conversations a conversation's record lists. */
 export const MAX_PREVIOUS_CONVERSATIONS = 20;
@@ -25,6 +27,7 @@ export class AgentEndpoints {
   constructor(
     private readonly tokens: TokenService,
     private readonly directory: ConsoleDirectory,
+    private readonly history: HistorySearch,
     private readonly logger: Logger,
   ) {}
 
@@ -183,26 +186,59 @@ export class AgentEndpoints {
     });
   }
 
-  private async answer(res: PendingResponse, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (err) {
-      logIfInternal(this.logger, err);
-      res.problem(err);
-    }
+  /**
+   * GET /v1/agent/search?q=&limit=&conversation_id=: stored messages containing `q`, newest first.
+   * Supervisors search the whole tenant; agents the conversations they wrote in.
+   */
+  search(res: PendingResponse, req: RequestInfo): Promise<void> {
+    return this.answer(res, async () => {
+      const agent = await this.agentOf(req);
+      const { q, limit, conversation_id } = parse(searchQuery, queryObject(req.query));
+      const page = await this.history.search(agent.tenantId, q, {
+        limit,
+        ...(agent.supervisor ? {} : { participantId: agent.participantId }),
+        ...(conversation_id === undefined ? {} : { conversationId: conversation_id }),
+      });
+      res.json(200, {
+        hits: page.messages.filter((m) => m.tenantId === agent.tenantId).map(searchHitJson),
+        has_more: page.hasMore,
+      });
+    });
   }
 
-  /** The agent behind the bearer token: 401 without a valid token, 403 for a visitor's. */
-  private async agentOf(req: RequestInfo): Promise<Identity> {
-    const identity = await this.tokens.verify(bearerToken(req.authorization));
-    if (!isAgent(identity)) throw forbidden('this endpoint is for agents; a visitor token was sent');
-    return identity;
+  private answer(res: PendingResponse, work: () => Promise<void>): Promise<void> {
+    return answerWith(this.logger, res, work);
+  }
+
+  private agentOf(req: RequestInfo): Promise<Identity> {
+    return agentOf(this.tokens, req);
   }
 
   private async visibleReplies(agent: Identity) {
     const replies = await this.directory.listCannedReplies(agent.tenantId, agent.participantId);
     return replies.filter((r) => r.agentId === '' || r.agentId === agent.participantId);
   }
+}
+
+/** Runs an endpoint's work; any failure becomes a problem+json answer (logged when it is the server's). */
+export async function answerWith(
+  logger: Logger,
+  res: PendingResponse,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    logIfInternal(logger, err);
+    res.problem(err);
+  }
+}
+
+/** The agent behind the bearer token: 401 without a valid token, 403 for a visitor's. */
+export async function agentOf(tokens: TokenService, req: RequestInfo): Promise<Identity> {
+  const identity = await tokens.verify(bearerToken(req.authorization));
+  if (!isAgent(identity)) throw forbidden('this endpoint is for agents; a visitor token was sent');
+  return identity;
 }
 
 /** The token of an `Authorization: Bearer <token>` header; UNAUTHENTICATED when there is none. */
@@ -232,10 +268,10 @@ function newestFirst(list: ConversationSummary[]): ConversationSummary[] {
   return [...list].sort((a, b) => b.openedAtMs - a.openedAtMs);
 }
 
-function notFound(message: string): SwitchboardError {
+export function notFound(message: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.ERROR_CODE_NOT_FOUND, message);
 }
 
-function forbidden(message: string): SwitchboardError {
+export function forbidden(message: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.ERROR_CODE_FORBIDDEN, message);
 }

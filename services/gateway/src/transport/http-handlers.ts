@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { ConsoleDirectory, Directory } from '../adapters/directory';
 import type { Identity } from '../domain/identity';
 import type { TokenService } from '../domain/tokens';
-import { AgentEndpoints } from './agent-endpoints';
 import { logIfInternal, type PendingResponse, type RequestInfo } from './http';
 import {
   agentLoginBody,
@@ -20,21 +19,13 @@ import { agentRank, widgetSettingsJson } from './json-views';
 /** How long browsers and proxies may keep a tenant's widget settings. */
 const WIDGET_SETTINGS_MAX_AGE_S = 30;
 
-/**
- * The public REST endpoints: visitor sessions and widget settings for a widget key, and agent login. The
- * agent console's endpoints are `agent` (same token service and directory).
- */
+/** The public REST endpoints: visitor sessions and widget settings for a widget key, and agent login. */
 export class AuthEndpoints {
-  readonly agent: AgentEndpoints;
-
   constructor(
     private readonly tokens: TokenService,
     private readonly directory: Directory & ConsoleDirectory,
     private readonly logger: Logger,
-    agent?: AgentEndpoints,
-  ) {
-    this.agent = agent ?? new AgentEndpoints(tokens, directory, logger);
-  }
+  ) {}
 
   /**
    * POST /v1/visitor/sessions. A renewed session (a valid previous token whose conversation is still open)

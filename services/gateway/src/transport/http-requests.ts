@@ -131,6 +131,21 @@ export const widgetSettingsQuery = z.object({
   key: z.string().min(1, 'the widget key is required').max(128),
 });
 
+/** GET /v1/agent/search */
+export const MAX_SEARCH_LIMIT = 100;
+
+export const searchQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .refine((s) => Array.from(s).length >= 2 && Array.from(s).length <= 200, 'must be 2-200 characters'),
+  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_LIMIT).default(20),
+  conversation_id: z
+    .string()
+    .refine(isSubjectToken, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -')
+    .optional(),
+});
+
 /** The value, or a 400 problem naming every bad field. */
 export function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const r = schema.safeParse(input);

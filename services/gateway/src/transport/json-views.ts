@@ -2,7 +2,14 @@ import {
   AgentRole,
   channelToJSON,
   conversationStateToJSON,
+  MessageKind,
+  ParticipantRole,
+  participantRoleToJSON,
   type Agent,
+  type BusinessHours,
+  type Tenant,
+  type UnifiedMessage,
+  type WidgetKey,
   type CannedReply,
   type ConversationSummary,
   type Group,
@@ -138,5 +145,74 @@ export function widgetSettingsJson(w: WidgetSettings | undefined) {
     welcome_message: w?.welcomeMessage ?? '',
     offline_message: w?.offlineMessage ?? '',
     csat_enabled: w?.csatEnabled ?? false,
+  };
+}
+
+/** An agent as the admin pages edit it (with email, skills and languages; never the password). */
+export function adminAgentJson(a: Agent) {
+  return {
+    id: a.id,
+    email: a.email,
+    display_name: a.displayName,
+    role: agentRank(a.role),
+    max_concurrent: a.maxConcurrent,
+    group_ids: [...a.groupIds],
+    skills: [...a.skills],
+    languages: [...a.languages],
+    updated_at_ms: a.updatedAtMs,
+  };
+}
+
+export function businessHoursJson(b: BusinessHours | undefined) {
+  return {
+    time_zone: b?.timeZone ?? '',
+    windows: (b?.windows ?? []).map((w) => ({
+      weekday: w.weekday,
+      start_minute: w.startMinute,
+      end_minute: w.endMinute,
+    })),
+  };
+}
+
+export function adminGroupJson(g: Group) {
+  return { ...groupJson(g), business_hours: businessHoursJson(g.businessHours) };
+}
+
+/** A tenant's settings as the admin pages edit them, with its widget keys for the embed snippet. */
+export function adminSettingsJson(t: Tenant, widgetKeys: readonly WidgetKey[]) {
+  const s = t.settings;
+  return {
+    tenant_id: t.id,
+    tenant_name: t.name,
+    widget_keys: widgetKeys.map((k) => k.key),
+    default_group_id: s?.defaultGroupId ?? '',
+    accept_timeout_s: s?.acceptTimeoutS ?? 0,
+    idle_close_s: s?.idleCloseS ?? 0,
+    idle_warning_s: s?.idleWarningS ?? 0,
+    reopen_window_s: s?.reopenWindowS ?? 0,
+    default_max_concurrent: s?.defaultMaxConcurrent ?? 0,
+    idle_close_disabled: s?.idleCloseDisabled ?? false,
+    reopen_disabled: s?.reopenDisabled ?? false,
+    business_hours: businessHoursJson(s?.businessHours),
+    widget: widgetSettingsJson(s?.widget),
+  };
+}
+
+const ROLE_PREFIX = 'PARTICIPANT_ROLE_';
+
+/** One search hit: enough to list it and open its conversation at `seq`. */
+export function searchHitJson(m: UnifiedMessage) {
+  return {
+    conversation_id: m.conversationId,
+    seq: m.seq,
+    sender_role: shortName(
+      participantRoleToJSON(m.sender?.role ?? ParticipantRole.PARTICIPANT_ROLE_UNSPECIFIED),
+      ROLE_PREFIX,
+    ),
+    sender_id: m.sender?.id ?? '',
+    sender_display_name: m.sender?.displayName ?? '',
+    text: m.text,
+    note: m.kind === MessageKind.MESSAGE_KIND_NOTE,
+    sent_at_ms: m.acceptedAtMs,
   };
 }

@@ -12,6 +12,8 @@ import {
 import { createServer } from 'node:net';
 import { CloseCode } from '@switchboard/proto';
 import type { Health } from '@switchboard/shared';
+import type { AdminEndpoints } from './admin-endpoints';
+import type { AgentEndpoints } from './agent-endpoints';
 import type { AuthEndpoints } from './http-handlers';
 import { PendingResponse, routeParamNames, routeParams, writeCors, type RequestInfo } from './http';
 import type { ClientConnection, FrameSink } from './client-connection';
@@ -46,6 +48,13 @@ function releaseDrainWaiters(data: SocketData): void {
   for (const resolve of data.drainWaiters.splice(0)) resolve();
 }
 
+/** The REST endpoints: public (visitor sessions, login, widget settings), the console's, the admin pages'. */
+export interface RestEndpoints {
+  readonly auth: AuthEndpoints;
+  readonly agent: AgentEndpoints;
+  readonly admin: AdminEndpoints;
+}
+
 /** The built web apps the gateway serves: the widget bundle at /widget.js, the console under /console/. */
 export interface WebSites {
   readonly widget: StaticSite;
@@ -61,7 +70,7 @@ export interface GatewayServer {
 
 export async function startUwsServer(
   opts: UwsOptions,
-  auth: AuthEndpoints,
+  rest: RestEndpoints,
   health: Health,
   sites: WebSites,
   newConnection: (sink: FrameSink) => ClientConnection,
@@ -139,7 +148,7 @@ export async function startUwsServer(
     });
   });
   const route = (
-    method: 'get' | 'post' | 'del',
+    method: 'get' | 'post' | 'put' | 'del',
     pattern: string,
     handler: (res: PendingResponse, req: RequestInfo) => Promise<void>,
   ): void => {
@@ -149,7 +158,7 @@ export async function startUwsServer(
       void handler(new PendingResponse(res, true), requestInfo(req, names));
     });
   };
-  const { agent } = auth;
+  const { auth, agent, admin } = rest;
   route('post', '/v1/visitor/sessions', (res, req) => auth.visitorSession(res, req));
   route('post', '/v1/agent/login', (res) => auth.agentLogin(res));
   route('get', '/v1/widget/settings', (res, req) => auth.widgetSettings(res, req));
@@ -160,6 +169,14 @@ export async function startUwsServer(
   route('get', '/v1/agent/conversations/:id', (res, req) => agent.conversation(res, req));
   route('get', '/v1/agent/groups', (res, req) => agent.groups(res, req));
   route('get', '/v1/agent/agents', (res, req) => agent.agents(res, req));
+  route('get', '/v1/agent/search', (res, req) => agent.search(res, req));
+  route('get', '/v1/admin/agents', (res, req) => admin.agents(res, req));
+  route('post', '/v1/admin/agents', (res, req) => admin.saveAgent(res, req));
+  route('get', '/v1/admin/groups', (res, req) => admin.groups(res, req));
+  route('post', '/v1/admin/groups', (res, req) => admin.saveGroup(res, req));
+  route('del', '/v1/admin/groups/:id', (res, req) => admin.deleteGroup(res, req));
+  route('get', '/v1/admin/settings', (res, req) => admin.settings(res, req));
+  route('put', '/v1/admin/settings', (res, req) => admin.updateSettings(res, req));
   for (const path of ['/healthz', '/readyz', '/metrics']) {
     app.get(path, (res) => {
       const pending = new PendingResponse(res, false);

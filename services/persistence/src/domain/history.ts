@@ -51,7 +51,7 @@ export function validateListRequest(req: ListMessagesRequest): PageRequest {
 export function validateSearchRequest(req: SearchMessagesRequest): SearchQuery & { limit: number } {
   if (!isSubjectToken(req.tenantId)) throw invalid('tenant_id must be 1-64 characters of [A-Za-z0-9_-]');
   const text = req.query.trim();
-  const chars = [...text].length;
+  const chars = Array.from(text).length;
   if (chars < MIN_SEARCH_CHARS || chars > MAX_SEARCH_CHARS) {
     throw invalid(
       `query must be ${MIN_SEARCH_CHARS}-${MAX_SEARCH_CHARS} characters (not counting spaces around it)`,
