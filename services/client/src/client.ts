@@ -992,10 +992,13 @@ export class SwitchboardClient extends TypedEmitter<ClientEvents> {
     this.#refreshedSinceWelcome = false;
     this.#welcome = welcome;
     this.#maxFrameBytes = welcome.maxFrameBytes;
+    // The record's last_seq moves only with lifecycle events; the read state's is the stream's newest.
+    const newest = new Map(welcome.readStates.map((r) => [r.conversationId, r.lastSeq]));
     for (const summary of welcome.conversations) {
       this.#retired.delete(summary.conversationId);
       this.#storeSummary(summary);
-      this.#applyBackfillFloor(summary.conversationId, summary.lastSeq, conn.resume);
+      const lastSeq = Math.max(summary.lastSeq, newest.get(summary.conversationId) ?? 0);
+      this.#applyBackfillFloor(summary.conversationId, lastSeq, conn.resume);
     }
     this.#setState('open');
     this.#startKeepAlive(conn, welcome.pingIntervalMs);

@@ -322,6 +322,23 @@ describe('SwitchboardClient resume and ordering', () => {
     expect(gateway.fetches()).toEqual([]);
   });
 
+  test('resume - backfillLimit holds when the record lags the messages (read states carry the newest seq)', async () => {
+    await startGateway({ recordLagsMessages: true });
+    const { token, visitor, conversationId } = gateway.addVisitor();
+    for (let i = 1; i <= 10; i++) gateway.append(conversationId, visitor, `m${i}`);
+    const client = newClient(token, { backfillLimit: 3 });
+    const delivered = seqs(client, conversationId);
+    const gaps = record(client, 'gap');
+    const last = collectMessages(client, conversationId, 10);
+
+    await client.connect();
+    await last;
+
+    expect(delivered).toEqual([8, 9, 10]);
+    expect(gaps).toEqual([]);
+    expect(gateway.fetches()).toEqual([]);
+  });
+
   test('exactly once - overlapping replays after a reconnect are delivered once and in order', async () => {
     await startGateway({ resumeOverlap: 3 });
     const { token, visitor, conversationId } = gateway.addVisitor();

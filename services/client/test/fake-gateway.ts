@@ -99,6 +99,11 @@ export interface FakeGatewayOptions {
   pingIntervalMs?: number;
   /** On resume, also redeliver this many messages at or before last_seq (an overlapping replay). Default 0. */
   resumeOverlap?: number;
+  /**
+   * Welcome's conversation records carry last_seq 0, as the real gateway's may: its record's last_seq moves
+   * only with lifecycle events, so the read states' last_seq is the one to trust. Default false.
+   */
+  recordLagsMessages?: boolean;
 }
 
 const CLIENT_MSG_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -137,6 +142,7 @@ export class FakeGateway {
       maxFrameBytes: 64 * 1024,
       pingIntervalMs: 25_000,
       resumeOverlap: 0,
+      recordLagsMessages: false,
       ...options,
     };
     this.#http = createServer((req, res) => {
@@ -654,7 +660,7 @@ export class FakeGateway {
       readSeq,
       unreadCount: conversation.messages.filter((m) => m.seq > readSeq && m.sender?.id !== participant.id)
         .length,
-      lastSeq: conversation.summary.lastSeq,
+      lastSeq: conversation.messages.at(-1)?.seq ?? 0,
     };
   }
 
@@ -1006,7 +1012,10 @@ export class FakeGateway {
           participantId: participant.id,
           role: participant.role,
           displayName: participant.displayName,
-          conversations: conversations.map((c) => ({ ...c.summary })),
+          conversations: conversations.map((c) => ({
+            ...c.summary,
+            ...(this.#options.recordLagsMessages ? { lastSeq: 0 } : {}),
+          })),
           maxFrameBytes: this.#options.maxFrameBytes,
           pingIntervalMs: this.#options.pingIntervalMs,
           readStates: conversations.map((c) => this.#readState(participant, c)),

@@ -220,12 +220,7 @@ function Conversation(props: {
           </button>
         </div>
       </header>
-      <LabelEditor
-        labels={record.labels}
-        onChange={(labels) => {
-          void store.setLabels(id, labels);
-        }}
-      />
+      <LabelEditor key={id} labels={record.labels} onChange={(labels) => store.setLabels(id, labels)} />
       <StateBanner record={record} me={me} />
       <MessageList
         conversationId={id}

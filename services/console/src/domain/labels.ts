@@ -18,3 +18,8 @@ export function addLabel(labels: readonly string[], raw: string): string[] | und
 export function removeLabel(labels: readonly string[], label: string): string[] {
   return labels.filter((l) => l !== label);
 }
+
+/** Whether two label lists hold the same labels in the same order. */
+export function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((l, i) => l === b[i]);
+}
