@@ -16,6 +16,42 @@ const KEYS = {
 } as const;
 const FIELD_PREFIX = 'form.';
 
+/**
+ * What the gateway keeps of a visitor's context (longer values are cut, control characters removed); the
+ * widget trims to the same limits before sending, so what the visitor typed is what agents see.
+ */
+export const VISITOR_CONTEXT_LIMITS = {
+  pageUrl: 1024,
+  referrer: 1024,
+  userAgent: 512,
+  language: 35,
+  name: 80,
+  email: 254,
+  fieldCount: 20,
+  fieldValue: 500,
+  /** The whole context as JSON, in UTF-8 bytes: every limit above fits in ASCII; this caps multi-byte text. */
+  totalBytes: 16 * 1024,
+} as const;
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair. */
+export function truncate(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+/** Without C0/C1 control characters; with `keepLines`, line breaks and tabs stay. */
+export function stripControl(s: string, keepLines = false): string {
+  let out = '';
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+    if (!control || (keepLines && (ch === '\n' || ch === '\r' || ch === '\t'))) out += ch;
+  }
+  return out;
+}
+
 /** Metadata entries carrying `context` (empty values are left out). */
 export function visitorContextToMetadata(context: VisitorContext): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,11 +1,12 @@
 import * as readline from 'node:readline';
+import type {
+  ParticipantRole} from '@switchboard/proto';
 import {
   type ConversationEvent,
   ConversationEventType,
   ConversationState,
   type ConversationSummary,
   MessageKind,
-  ParticipantRole,
   type UnifiedMessage,
   type Welcome,
 } from '@switchboard/proto';
@@ -14,6 +15,7 @@ import { type CloseInfo, type ReconnectingInfo, SwitchboardClient } from './clie
 import { describeCloseCode } from './close-codes';
 import type { TransferTarget } from './commands';
 import { ClientError } from './errors';
+import { roleName } from './message-kinds';
 import { agentLogin, createVisitorSession, gatewayWebSocketUrl } from './http';
 import { CLIENT_VERSION } from './version';
 
@@ -46,7 +48,7 @@ export function shortId(id: string): string {
 /** `[conv-short #seq] Name: text`; a note reads `Name (note): text`. */
 export function formatMessage(message: UnifiedMessage): string {
   const sender = message.sender;
-  const name = sender === undefined ? 'unknown' : sender.displayName || roleName(sender.role);
+  const name = sender === undefined ? 'unknown' : sender.displayName || roleLabel(sender.role);
   const note = message.kind === MessageKind.MESSAGE_KIND_NOTE ? ' (note)' : '';
   return `[${shortId(message.conversationId)} #${message.seq}] ${name}${note}: ${message.text}`;
 }
@@ -230,7 +232,7 @@ class ChatSession {
       return;
     }
     this.#me = welcome.participantId;
-    const role = roleName(welcome.role);
+    const role = roleLabel(welcome.role);
     this.#print(
       `* connected to tenant ${welcome.tenantId} as ${welcome.displayName || role} (${role} ${welcome.participantId})`,
     );
@@ -547,20 +549,8 @@ class ChatSession {
   }
 }
 
-function roleName(role: ParticipantRole): string {
-  switch (role) {
-    case ParticipantRole.PARTICIPANT_ROLE_VISITOR:
-      return 'visitor';
-    case ParticipantRole.PARTICIPANT_ROLE_AGENT:
-      return 'agent';
-    case ParticipantRole.PARTICIPANT_ROLE_BOT:
-      return 'bot';
-    case ParticipantRole.PARTICIPANT_ROLE_SYSTEM:
-      return 'system';
-    case ParticipantRole.PARTICIPANT_ROLE_UNSPECIFIED:
-    case ParticipantRole.UNRECOGNIZED:
-      return 'participant';
-  }
+function roleLabel(role: ParticipantRole): string {
+  return roleName(role) ?? 'participant';
 }
 
 function stateText(c: KnownConversation): string {

@@ -65,7 +65,7 @@ export {
   type ConversationCommandKind,
   type TransferTarget,
 } from './commands';
-export { isHiddenMessage, isNote } from './message-kinds';
+export { isHiddenMessage, isNote, roleName, type RoleName } from './message-kinds';
 export {
   TYPING_EXPIRY_MS,
   TYPING_IDLE_MS,

@@ -1,13 +1,4 @@
-import {
-  formatTime,
-  isoTime,
-  linkify,
-  queueLine,
-  roundUpMinutes,
-  safeHref,
-  stripControl,
-  truncate,
-} from './format';
+import { formatTime, isoTime, linkify, queueLine, roundUpMinutes, safeHref } from './format';
 import { translator } from './i18n';
 
 describe('format', () => {
@@ -67,17 +58,5 @@ describe('format', () => {
     expect(safeHref('javascript:alert(1)')).toBeUndefined();
     expect(safeHref('data:text/html,hi')).toBeUndefined();
     expect(safeHref('not a url')).toBeUndefined();
-  });
-
-  test('truncate - never splits a surrogate pair', () => {
-    expect(truncate('abc', 5)).toBe('abc');
-    expect(truncate('abcdef', 3)).toBe('abc');
-    expect(truncate('a😀b', 2)).toBe('a');
-    expect(truncate('a😀b', 3)).toBe('a😀');
-  });
-
-  test('stripControl - removes control characters, optionally keeping line breaks', () => {
-    expect(stripControl('a\u0000b\u001bc\u0085d\ne\tf')).toBe('abcdef');
-    expect(stripControl('a\u0000b\nc\td', true)).toBe('ab\nc\td');
   });
 });

@@ -69,23 +69,3 @@ export function safeHref(raw: string): string | undefined {
     return undefined;
   }
 }
-
-/** At most `max` UTF-16 units, never cutting a surrogate pair in half. */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let cut = s.slice(0, max);
-  const lastCode = cut.charCodeAt(cut.length - 1);
-  if (lastCode >= 0xd800 && lastCode <= 0xdbff) cut = cut.slice(0, -1);
-  return cut;
-}
-
-/** Removes control characters (C0 and C1); with `keepLines`, line breaks and tabs stay. */
-export function stripControl(s: string, keepLines = false): string {
-  let out = '';
-  for (const ch of s) {
-    const c = ch.charCodeAt(0);
-    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
-    if (!control || (keepLines && (ch === '\n' || ch === '\r' || ch === '\t'))) out += ch;
-  }
-  return out;
-}

@@ -1,5 +1,5 @@
 import type { VisitorSessionRequest } from '@switchboard/client';
-import { stripControl, truncate } from './format';
+import { stripControl, truncate, VISITOR_CONTEXT_LIMITS } from '@switchboard/proto/wire';
 import type { MessageKey } from './i18n';
 import { FIELD_KEY, GROUP_ID, type PreChatField } from './options';
 
@@ -8,13 +8,13 @@ export type VisitorContext = NonNullable<VisitorSessionRequest['context']>;
 
 /** The gateway's limits (docs/protocol.md 2.1): anything over them is refused, so the widget cuts first. */
 export const CONTEXT_LIMITS = {
-  url: 1024,
-  name: 80,
-  email: 254,
-  fieldValue: 500,
-  fieldCount: 20,
+  url: VISITOR_CONTEXT_LIMITS.pageUrl,
+  name: VISITOR_CONTEXT_LIMITS.name,
+  email: VISITOR_CONTEXT_LIMITS.email,
+  fieldValue: VISITOR_CONTEXT_LIMITS.fieldValue,
+  fieldCount: VISITOR_CONTEXT_LIMITS.fieldCount,
   /** The gateway allows 16 KiB of context JSON; stay a little under. */
-  bytes: 15 * 1024,
+  bytes: VISITOR_CONTEXT_LIMITS.totalBytes - 1024,
 } as const;
 
 /** What the gateway accepts as an email address. */

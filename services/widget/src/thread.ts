@@ -7,7 +7,9 @@
  * delivery (possibly in another tab) are one item; everyone else's messages are keyed by seq.
  */
 
-export type SenderRole = 'visitor' | 'agent' | 'bot' | 'system';
+import type { RoleName } from '@switchboard/client';
+
+export type SenderRole = RoleName;
 export type SendStatus = 'pending' | 'sent' | 'failed';
 
 export interface ThreadMessage {

@@ -7,6 +7,7 @@ import {
   isHiddenMessage,
   MAX_TEXT_CHARS,
   newClientMsgId,
+  roleName,
   SwitchboardClient,
   type IdleWarningInfo,
   type QueueStatusInfo,
@@ -874,18 +875,7 @@ function isRetryable(err: unknown): boolean {
   return err instanceof ClientError && (err.retryable || err.source === 'close' || err.source === 'timeout');
 }
 
+/** Anyone the widget cannot place is shown on the other side, as an agent. */
 function roleOf(role: ParticipantRole | undefined): SenderRole {
-  switch (role) {
-    case ParticipantRole.PARTICIPANT_ROLE_VISITOR:
-      return 'visitor';
-    case ParticipantRole.PARTICIPANT_ROLE_BOT:
-      return 'bot';
-    case ParticipantRole.PARTICIPANT_ROLE_SYSTEM:
-      return 'system';
-    case ParticipantRole.PARTICIPANT_ROLE_AGENT:
-    case ParticipantRole.PARTICIPANT_ROLE_UNSPECIFIED:
-    case ParticipantRole.UNRECOGNIZED:
-    case undefined:
-      return 'agent';
-  }
+  return roleName(role) ?? 'agent';
 }

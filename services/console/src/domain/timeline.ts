@@ -1,6 +1,8 @@
-import { MessageKind, ParticipantRole, type UnifiedMessage } from '@switchboard/proto/wire';
+import { roleName, type RoleName } from '@switchboard/client';
+import type { ParticipantRole} from '@switchboard/proto/wire';
+import { MessageKind, type UnifiedMessage } from '@switchboard/proto/wire';
 
-export type SenderRole = 'visitor' | 'agent' | 'bot' | 'system';
+export type SenderRole = RoleName;
 
 /** One message as the console shows it. `hidden` (a note as a visitor gets it) keeps its seq but is not drawn. */
 export interface ChatMessage {
@@ -14,20 +16,9 @@ export interface ChatMessage {
   atMs: number;
 }
 
+/** Unspecified or unknown senders show as the system. */
 export function senderRole(role: ParticipantRole | undefined): SenderRole {
-  switch (role) {
-    case ParticipantRole.PARTICIPANT_ROLE_VISITOR:
-      return 'visitor';
-    case ParticipantRole.PARTICIPANT_ROLE_AGENT:
-      return 'agent';
-    case ParticipantRole.PARTICIPANT_ROLE_BOT:
-      return 'bot';
-    case ParticipantRole.PARTICIPANT_ROLE_SYSTEM:
-    case ParticipantRole.PARTICIPANT_ROLE_UNSPECIFIED:
-    case ParticipantRole.UNRECOGNIZED:
-    case undefined:
-      return 'system';
-  }
+  return roleName(role) ?? 'system';
 }
 
 export function messageFromUnified(m: UnifiedMessage): ChatMessage {

@@ -1,18 +1,13 @@
-import { isSubjectToken, type VisitorContext } from '@switchboard/proto';
+import {
+  isSubjectToken,
+  stripControl,
+  truncate,
+  VISITOR_CONTEXT_LIMITS,
+  type VisitorContext,
+} from '@switchboard/proto';
 
 /** How much of a visitor's context the gateway accepts, carries in tokens and forwards to session. */
-export const VISITOR_CONTEXT_LIMITS = {
-  pageUrl: 1024,
-  referrer: 1024,
-  userAgent: 512,
-  language: 35,
-  name: 80,
-  email: 254,
-  fieldCount: 20,
-  fieldValue: 500,
-  /** The whole context as JSON, in UTF-8 bytes: every limit above fits in ASCII; this caps multi-byte text. */
-  totalBytes: 16 * 1024,
-} as const;
+export { truncate, VISITOR_CONTEXT_LIMITS };
 
 const FORM_FIELD_KEY = /^[A-Za-z0-9_-]{1,32}$/;
 
@@ -56,8 +51,8 @@ export function isEmptyVisitorContext(c: VisitorContext): boolean {
  */
 export function boundVisitorContext(c: VisitorContext): VisitorContext | undefined {
   const L = VISITOR_CONTEXT_LIMITS;
-  const email = clean(c.email).trim();
-  const language = clean(c.language).trim();
+  const email = stripControl(c.email).trim();
+  const language = stripControl(c.language).trim();
   const out: VisitorContext = {
     pageUrl: fit(c.pageUrl, L.pageUrl),
     referrer: fit(c.referrer, L.referrer),
@@ -70,7 +65,7 @@ export function boundVisitorContext(c: VisitorContext): VisitorContext | undefin
   };
   for (const [key, raw] of Object.entries(c.fields)) {
     if (Object.keys(out.fields).length >= L.fieldCount) break;
-    const value = truncate(clean(raw, true), L.fieldValue);
+    const value = truncate(stripControl(raw, true), L.fieldValue);
     if (!isFormFieldKey(key) || value.trim() === '') continue;
     out.fields[key] = value;
   }
@@ -109,25 +104,8 @@ export function firstLanguageTag(acceptLanguage: string): string {
 }
 
 /** At most `max` UTF-16 units, without leaving half a surrogate pair at the end. */
-export function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const cut = s.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
-}
 
 /** Cleaned, trimmed, then cut to `max` (and trimmed again at the cut: the result is stable). */
 function fit(s: string, max: number): string {
-  return truncate(clean(s).trim(), max).trimEnd();
-}
-
-/** Without C0/C1 control characters; form answers keep their line breaks and tabs. */
-function clean(s: string, keepLines = false): string {
-  let out = '';
-  for (const ch of s) {
-    const c = ch.charCodeAt(0);
-    const control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
-    if (!control || (keepLines && (ch === '\n' || ch === '\r' || ch === '\t'))) out += ch;
-  }
-  return out;
+  return truncate(stripControl(s).trim(), max).trimEnd();
 }
