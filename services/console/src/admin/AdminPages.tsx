@@ -1,10 +1,10 @@
 import type { JSX, TargetedKeyboardEvent } from 'preact';
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import './admin.css';
-import { AdminApi, errorMessage } from './api';
+import { AdminApi } from './api';
 import { AgentsPage } from './AgentsPage';
 import { CannedRepliesPage } from './CannedRepliesPage';
-import { AdminContext, LoadState, useLeaveGuard, type AdminEnv } from './components';
+import { AdminContext, LoadState, useLeaveGuard, useLoaded, type AdminEnv } from './components';
 import { GroupsPage } from './GroupsPage';
 import { HoursPage } from './HoursPage';
 import { translator, type Lang, type MessageKey } from './i18n';
@@ -35,27 +35,9 @@ export function AdminPages(props: { baseUrl: string; token: string; lang: 'en' |
   const { t } = env;
   const [tab, setTab] = useState<AdminTab>('agents');
   const [dirtyTabs, setDirtyTabs] = useState<ReadonlySet<AdminTab>>(new Set());
-  const [groups, setGroups] = useState<Group[] | undefined>(undefined);
-  const [groupsError, setGroupsError] = useState<string | undefined>(undefined);
-  const [settings, setSettings] = useState<TenantSettings | undefined>(undefined);
-  const [settingsError, setSettingsError] = useState<string | undefined>(undefined);
-
-  const loadGroups = useCallback(() => {
-    setGroupsError(undefined);
-    api.listGroups().then(setGroups, (err: unknown) => {
-      setGroupsError(errorMessage(err));
-    });
-  }, [api]);
-  const loadSettings = useCallback(() => {
-    setSettingsError(undefined);
-    api.getSettings().then(setSettings, (err: unknown) => {
-      setSettingsError(errorMessage(err));
-    });
-  }, [api]);
-  useEffect(() => {
-    loadGroups();
-    loadSettings();
-  }, [loadGroups, loadSettings]);
+  // Several pages need the groups and the tenant's settings, so they are held here.
+  const groups = useLoaded(() => api.listGroups(), [api]);
+  const settings = useLoaded(() => api.getSettings(), [api]);
 
   const dirtySetters = useMemo(() => {
     const make = (id: AdminTab) => (dirty: boolean) => {
@@ -104,16 +86,16 @@ export function AdminPages(props: { baseUrl: string; token: string; lang: 'en' |
     </div>
   );
   const settingsPage = (render: (s: TenantSettings, g: readonly Group[]) => JSX.Element) =>
-    settings === undefined || groups === undefined ? (
+    settings.value === undefined || groups.value === undefined ? (
       <LoadState
-        error={settingsError ?? groupsError}
+        error={settings.error ?? groups.error}
         onRetry={() => {
-          if (settings === undefined) loadSettings();
-          if (groups === undefined) loadGroups();
+          if (settings.value === undefined) settings.reload();
+          if (groups.value === undefined) groups.reload();
         }}
       />
     ) : (
-      render(settings, groups)
+      render(settings.value, groups.value)
     );
 
   return (
@@ -150,16 +132,13 @@ export function AdminPages(props: { baseUrl: string; token: string; lang: 'en' |
           </nav>
         </header>
         <TimeZoneList />
-        {panel('agents', <AgentsPage groups={groups ?? []} onDirtyChange={dirtySetters.agents} />)}
+        {panel('agents', <AgentsPage groups={groups.value ?? []} onDirtyChange={dirtySetters.agents} />)}
         {panel(
           'groups',
           <GroupsPage
             groups={groups}
-            loadError={groupsError}
-            onReload={loadGroups}
-            tenantTimeZone={settings?.business_hours.time_zone ?? ''}
-            defaultGroupId={settings?.default_group_id ?? ''}
-            onGroupsChange={setGroups}
+            tenantTimeZone={settings.value?.business_hours.time_zone ?? ''}
+            defaultGroupId={settings.value?.default_group_id ?? ''}
             onDirtyChange={dirtySetters.groups}
           />,
         )}
@@ -170,7 +149,7 @@ export function AdminPages(props: { baseUrl: string; token: string; lang: 'en' |
             <WidgetPage
               settings={s}
               gatewayUrl={gateway}
-              onSaved={setSettings}
+              onSaved={settings.setValue}
               onDirtyChange={dirtySetters.widget}
             />
           )),
@@ -178,7 +157,12 @@ export function AdminPages(props: { baseUrl: string; token: string; lang: 'en' |
         {panel(
           'hours',
           settingsPage((s, g) => (
-            <HoursPage settings={s} groups={g} onSaved={setSettings} onDirtyChange={dirtySetters.hours} />
+            <HoursPage
+              settings={s}
+              groups={g}
+              onSaved={settings.setValue}
+              onDirtyChange={dirtySetters.hours}
+            />
           )),
         )}
       </div>

@@ -1,7 +1,5 @@
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
-import { errorMessage } from './api';
-import { Field, IDLE, PageHeader, SaveBar, Toggle, useAdmin, useDraft, type SaveState } from './components';
+import { Field, NumberField, PageHeader, SaveBar, Toggle, useAdmin, useEditForm } from './components';
 import {
   DEFAULTS,
   hoursBody,
@@ -9,7 +7,6 @@ import {
   hoursValidationOk,
   LIMITS,
   validateHoursDraft,
-  type HoursDraft,
   type HoursField,
 } from './forms';
 import type { MessageKey } from './i18n';
@@ -81,81 +78,41 @@ export function HoursPage(props: {
   onDirtyChange: (dirty: boolean) => void;
 }): JSX.Element {
   const { api, t } = useAdmin();
-  const { draft, setDraft, dirty, reset, rebase } = useDraft(hoursDraft(props.settings));
-  const [state, setState] = useState<SaveState>(IDLE);
-  const [attempted, setAttempted] = useState(false);
   const groupIds = props.groups.map((g) => g.id);
-  const validation = validateHoursDraft(draft, groupIds);
-  const set = <K extends keyof HoursDraft>(key: K, value: HoursDraft[K]) => {
-    setDraft((d) => ({ ...d, [key]: value }));
-    setState((s) => (s.kind === 'saved' ? IDLE : s));
-  };
-  useEffect(() => {
-    props.onDirtyChange(dirty);
-  }, [dirty]);
+  const form = useEditForm(hoursDraft(props.settings), {
+    validate: (d) => validateHoursDraft(d, groupIds),
+    ok: hoursValidationOk,
+    save: (d) => api.updateSettings(hoursBody(d)),
+    stored: hoursDraft,
+    onSaved: props.onSaved,
+    onDirtyChange: props.onDirtyChange,
+  });
+  const { draft, set, validation } = form;
 
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setAttempted(true);
-    if (!hoursValidationOk(validation)) {
-      setState({ kind: 'failed', message: t('fix_errors') });
-      return;
-    }
-    setState({ kind: 'saving' });
-    try {
-      const saved = await api.updateSettings(hoursBody(draft));
-      rebase(hoursDraft(saved));
-      props.onSaved(saved);
-      setState({ kind: 'saved' });
-      setAttempted(false);
-    } catch (err) {
-      setState({ kind: 'failed', message: errorMessage(err) });
-    }
-  };
-
-  const fieldIssue = (f: HoursField) => (attempted || dirty ? validation.fields[f] : undefined);
+  const fieldIssue = (f: HoursField) => (form.attempted || form.dirty ? validation.fields[f] : undefined);
   const defaultGroupKnown = draft.default_group_id === '' || groupIds.includes(draft.default_group_id);
   const numberField = (s: NumberSetting, disabled: boolean) => (
-    <Field
+    <NumberField
       key={s.field}
       label={t(s.label)}
       issue={disabled ? undefined : fieldIssue(s.field)}
       hint={t(s.hint, { default: s.fallback, max: s.max })}
-    >
-      {({ id, describedBy, invalid }) => (
-        <div class="sb-admin-suffixed">
-          <input
-            id={id}
-            name={s.field}
-            type="number"
-            inputMode="numeric"
-            min={0}
-            max={s.max}
-            step={1}
-            class="sb-admin-input sb-admin-input--number"
-            value={draft[s.field]}
-            disabled={disabled}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            onInput={(e) => {
-              set(s.field, e.currentTarget.value);
-            }}
-          />
-          <span class="sb-admin-suffix">{t(s.unit)}</span>
-        </div>
-      )}
-    </Field>
+      name={s.field}
+      min={0}
+      max={s.max}
+      value={draft[s.field]}
+      disabled={disabled}
+      unit={t(s.unit)}
+      onInput={(v) => {
+        set(s.field, v);
+      }}
+    />
   );
 
   return (
     <section class="sb-admin-page">
       <PageHeader title="hours_title" description="hours_description" />
-      <form
-        class="sb-admin-form"
-        noValidate
-        onSubmit={(e) => void submit(e)}
-        data-testid="sb-admin-hours-form"
-      >
+      <form class="sb-admin-form" noValidate onSubmit={form.submit} data-testid="sb-admin-hours-form">
         <div class="sb-admin-card">
           <h3 class="sb-admin-card-title">{t('business_hours')}</h3>
           <p class="sb-admin-hint sb-admin-card-intro">{t('hours_intro')}</p>
@@ -239,16 +196,7 @@ export function HoursPage(props: {
           </div>
         </div>
 
-        <SaveBar
-          sticky
-          dirty={dirty}
-          state={state}
-          onDiscard={() => {
-            reset();
-            setAttempted(false);
-            setState(IDLE);
-          }}
-        />
+        <SaveBar sticky dirty={form.dirty} state={form.state} onDiscard={form.discard} />
       </form>
     </section>
   );

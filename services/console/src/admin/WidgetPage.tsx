@@ -1,7 +1,15 @@
 import type { JSX } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { errorMessage } from './api';
-import { Field, IDLE, PageHeader, SaveBar, Toggle, useAdmin, useDraft, type SaveState } from './components';
+import {
+  Field,
+  PageHeader,
+  SaveBar,
+  TextAreaField,
+  TextField,
+  Toggle,
+  useAdmin,
+  useEditForm,
+} from './components';
 import {
   DEFAULTS,
   LIMITS,
@@ -15,7 +23,6 @@ import {
   type Issues,
   type PreChatFieldDraft,
   type PreChatIssueField,
-  type WidgetDraft,
 } from './forms';
 import { embedSnippet, type SnippetLang } from './snippet';
 import type { TenantSettings, WidgetPosition } from './types';
@@ -28,38 +35,20 @@ export function WidgetPage(props: {
   onDirtyChange: (dirty: boolean) => void;
 }): JSX.Element {
   const { api, t } = useAdmin();
-  const { draft, setDraft, dirty, reset, rebase } = useDraft(widgetDraft(props.settings.widget));
-  const [state, setState] = useState<SaveState>(IDLE);
-  const validation = validateWidgetDraft(draft);
-  const set = <K extends keyof WidgetDraft>(key: K, value: WidgetDraft[K]) => {
-    setDraft((d) => ({ ...d, [key]: value }));
-    setState((s) => (s.kind === 'saved' ? IDLE : s));
-  };
+  const form = useEditForm(widgetDraft(props.settings.widget), {
+    validate: validateWidgetDraft,
+    ok: widgetValidationOk,
+    save: (d) => api.updateSettings({ widget: widgetBody(d) }),
+    stored: (saved) => widgetDraft(saved.widget),
+    onSaved: props.onSaved,
+    onDirtyChange: props.onDirtyChange,
+  });
+  const { draft, setDraft, set, validation } = form;
   const setField = (index: number, patch: Partial<PreChatFieldDraft>) => {
     setDraft((d) => ({
       ...d,
       pre_chat_fields: d.pre_chat_fields.map((f, i) => (i === index ? { ...f, ...patch } : f)),
     }));
-  };
-  useEffect(() => {
-    props.onDirtyChange(dirty);
-  }, [dirty]);
-
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    if (!widgetValidationOk(validation)) {
-      setState({ kind: 'failed', message: t('fix_errors') });
-      return;
-    }
-    setState({ kind: 'saving' });
-    try {
-      const saved = await api.updateSettings({ widget: widgetBody(draft) });
-      rebase(widgetDraft(saved.widget));
-      props.onSaved(saved);
-      setState({ kind: 'saved' });
-    } catch (err) {
-      setState({ kind: 'failed', message: errorMessage(err) });
-    }
   };
 
   const colourForPicker = normalizeHexColour(draft.color, DEFAULTS.widgetColor);
@@ -69,36 +58,21 @@ export function WidgetPage(props: {
     <section class="sb-admin-page">
       <PageHeader title="widget_title" description="widget_description" />
       <div class="sb-admin-split">
-        <form
-          class="sb-admin-form"
-          noValidate
-          onSubmit={(e) => void submit(e)}
-          data-testid="sb-admin-widget-form"
-        >
+        <form class="sb-admin-form" noValidate onSubmit={form.submit} data-testid="sb-admin-widget-form">
           <div class="sb-admin-card">
             <h3 class="sb-admin-card-title">{t('appearance')}</h3>
-            <Field
+            <TextField
               label={t('widget_title_label')}
               issue={validation.fields.title}
               hint={t('widget_title_hint')}
-            >
-              {({ id, describedBy, invalid }) => (
-                <input
-                  id={id}
-                  name="title"
-                  type="text"
-                  class="sb-admin-input"
-                  value={draft.title}
-                  maxLength={LIMITS.titleMax}
-                  placeholder={t('preview_default_title')}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  onInput={(e) => {
-                    set('title', e.currentTarget.value);
-                  }}
-                />
-              )}
-            </Field>
+              name="title"
+              value={draft.title}
+              maxLength={LIMITS.titleMax}
+              placeholder={t('preview_default_title')}
+              onInput={(v) => {
+                set('title', v);
+              }}
+            />
             <div class="sb-admin-row">
               <Field label={t('color')} issue={validation.fields.color} hint={t('color_hint')}>
                 {({ id, describedBy, invalid }) => (
@@ -159,50 +133,32 @@ export function WidgetPage(props: {
 
           <div class="sb-admin-card">
             <h3 class="sb-admin-card-title">{t('messages')}</h3>
-            <Field
+            <TextAreaField
               label={t('welcome_message')}
               issue={validation.fields.welcome_message}
               hint={t('welcome_hint')}
-            >
-              {({ id, describedBy, invalid }) => (
-                <textarea
-                  id={id}
-                  name="welcome_message"
-                  class="sb-admin-input sb-admin-textarea"
-                  rows={3}
-                  maxLength={LIMITS.messageMax}
-                  value={draft.welcome_message}
-                  placeholder={t('preview_default_welcome')}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  onInput={(e) => {
-                    set('welcome_message', e.currentTarget.value);
-                  }}
-                />
-              )}
-            </Field>
-            <Field
+              name="welcome_message"
+              rows={3}
+              maxLength={LIMITS.messageMax}
+              value={draft.welcome_message}
+              placeholder={t('preview_default_welcome')}
+              onInput={(v) => {
+                set('welcome_message', v);
+              }}
+            />
+            <TextAreaField
               label={t('offline_message')}
               issue={validation.fields.offline_message}
               hint={t('offline_hint')}
-            >
-              {({ id, describedBy, invalid }) => (
-                <textarea
-                  id={id}
-                  name="offline_message"
-                  class="sb-admin-input sb-admin-textarea"
-                  rows={3}
-                  maxLength={LIMITS.messageMax}
-                  value={draft.offline_message}
-                  placeholder={t('preview_default_offline')}
-                  aria-describedby={describedBy}
-                  aria-invalid={invalid || undefined}
-                  onInput={(e) => {
-                    set('offline_message', e.currentTarget.value);
-                  }}
-                />
-              )}
-            </Field>
+              name="offline_message"
+              rows={3}
+              maxLength={LIMITS.messageMax}
+              value={draft.offline_message}
+              placeholder={t('preview_default_offline')}
+              onInput={(v) => {
+                set('offline_message', v);
+              }}
+            />
             <Toggle
               name="csat_enabled"
               label={t('csat_enabled')}
@@ -288,15 +244,7 @@ export function WidgetPage(props: {
             ) : null}
           </div>
 
-          <SaveBar
-            sticky
-            dirty={dirty}
-            state={state}
-            onDiscard={() => {
-              reset();
-              setState(IDLE);
-            }}
-          />
+          <SaveBar sticky dirty={form.dirty} state={form.state} onDiscard={form.discard} />
         </form>
         <aside class="sb-admin-split-side">
           <div class="sb-admin-sticky">

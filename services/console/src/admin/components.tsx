@@ -1,7 +1,16 @@
-import { createContext, type ComponentChildren, type JSX } from 'preact';
-import { useContext, useEffect, useId, useRef, useState } from 'preact/hooks';
-import type { AdminApi } from './api';
-import { addToList, parseList, sameDraft, type Issue } from './forms';
+import { createContext, type ComponentChildren, type JSX, type Ref } from 'preact';
+import {
+  useCallback,
+  useContext,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type Dispatch,
+  type StateUpdater,
+} from 'preact/hooks';
+import { errorMessage, type AdminApi } from './api';
+import { addToList, canonicalLanguage, parseList, sameDraft, type Issue } from './forms';
 import type { Lang, MessageKey, Translate } from './i18n';
 
 export interface AdminEnv {
@@ -63,6 +72,120 @@ export type SaveState =
 
 export const IDLE: SaveState = { kind: 'idle' };
 
+/** Data fetched from the API: `undefined` until it arrives; `error` when the last fetch failed. */
+export interface Loaded<T> {
+  readonly value: T | undefined;
+  readonly error: string | undefined;
+  /** Fetches again (e.g. the Retry button after a failure). */
+  readonly reload: () => void;
+  /** Replaces the data held, e.g. with what a save returned. */
+  readonly setValue: Dispatch<StateUpdater<T | undefined>>;
+}
+
+/** Fetches with `fetch` on mount and whenever `deps` change. */
+export function useLoaded<T>(fetch: () => Promise<T>, deps: readonly unknown[]): Loaded<T> {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const latest = useRef(fetch);
+  latest.current = fetch;
+  const reload = useCallback(() => {
+    setError(undefined);
+    latest.current().then(setValue, (err: unknown) => {
+      setError(errorMessage(err));
+    });
+  }, []);
+  useEffect(reload, deps);
+  return { value, error, reload, setValue };
+}
+
+/** A form's draft, its validation and its saving, as `useEditForm` keeps them. */
+export interface EditForm<D, V> {
+  readonly draft: D;
+  readonly setDraft: (next: D | ((prev: D) => D)) => void;
+  /** Changes one field of the draft; a "saved" status gives way to the edit. */
+  readonly set: <K extends keyof D>(key: K, value: D[K]) => void;
+  readonly dirty: boolean;
+  readonly validation: V;
+  /** Save was pressed since the form was last saved or discarded. */
+  readonly attempted: boolean;
+  readonly state: SaveState;
+  /** The form's submit handler: validates, then saves. */
+  readonly submit: (e: Event) => void;
+  /** Back to the saved values. */
+  readonly discard: () => void;
+}
+
+/**
+ * The draft of a form that saves through the API (see `useDraft`), validated on every render. Submitting
+ * an invalid draft only says so; a valid one is saved and handed to `onSaved`. A form that stays open gives
+ * `stored`, the draft of what was saved, which becomes its new clean state; without it `onSaved` is
+ * expected to close the form. `onDirtyChange` hears of every change of `dirty`.
+ */
+export function useEditForm<D, V, T>(
+  source: D,
+  opts: {
+    validate: (draft: D) => V;
+    ok: (validation: V) => boolean;
+    save: (draft: D) => Promise<T>;
+    onSaved: (saved: T) => void;
+    stored?: (saved: T) => D;
+    onDirtyChange: (dirty: boolean) => void;
+  },
+): EditForm<D, V> {
+  const { t } = useAdmin();
+  const { draft, setDraft, dirty, reset, rebase } = useDraft(source);
+  const [state, setState] = useState<SaveState>(IDLE);
+  const [attempted, setAttempted] = useState(false);
+  const validation = opts.validate(draft);
+  useEffect(() => {
+    opts.onDirtyChange(dirty);
+  }, [dirty]);
+
+  const save = async () => {
+    setAttempted(true);
+    if (!opts.ok(validation)) {
+      setState({ kind: 'failed', message: t('fix_errors') });
+      return;
+    }
+    setState({ kind: 'saving' });
+    try {
+      const saved = await opts.save(draft);
+      if (opts.stored === undefined) {
+        opts.onSaved(saved);
+        return;
+      }
+      rebase(opts.stored(saved));
+      opts.onSaved(saved);
+      setState({ kind: 'saved' });
+      setAttempted(false);
+    } catch (err) {
+      setState({ kind: 'failed', message: errorMessage(err) });
+    }
+  };
+
+  return {
+    draft,
+    setDraft,
+    set: (key, value) => {
+      setDraft((d) => ({ ...d, [key]: value }));
+      setState((s) => (s.kind === 'saved' ? IDLE : s));
+    },
+    dirty,
+    validation,
+    attempted,
+    state,
+    submit: (e) => {
+      e.preventDefault();
+      void save();
+    },
+    discard: () => {
+      reset();
+      setAttempted(false);
+      setState(IDLE);
+    },
+  };
+}
+
 /** Warns before the page is left with unsaved edits. */
 export function useLeaveGuard(dirty: boolean): void {
   useEffect(() => {
@@ -90,9 +213,9 @@ export function IssueText(props: { issue: Issue | undefined; id?: string }): JSX
 /** A labelled form row; `children` receives the input's id and its describedby. */
 export function Field(props: {
   label: string;
-  hint?: string;
+  hint?: string | undefined;
   issue?: Issue | undefined;
-  required?: boolean;
+  required?: boolean | undefined;
   class?: string;
   children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ComponentChildren;
 }): JSX.Element {
@@ -123,6 +246,226 @@ export function Field(props: {
       )}
       <IssueText issue={props.issue} id={errorId} />
     </div>
+  );
+}
+
+/** What a `Field` shows around its input. */
+interface FieldFrame {
+  label: string;
+  hint?: string | undefined;
+  issue?: Issue | undefined;
+  required?: boolean | undefined;
+}
+
+/** A `Field` with one text input (`type` text unless given), optionally after a fixed `prefix`. */
+export function TextField(
+  props: FieldFrame & {
+    name: string;
+    value: string;
+    onInput: (value: string) => void;
+    type?: 'text' | 'email' | 'password';
+    maxLength?: number;
+    placeholder?: string;
+    autocomplete?: string;
+    spellcheck?: boolean;
+    disabled?: boolean;
+    prefix?: string;
+  },
+): JSX.Element {
+  return (
+    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
+      {({ id, describedBy, invalid }) => {
+        const input = (
+          <input
+            id={id}
+            name={props.name}
+            type={props.type ?? 'text'}
+            class="sb-admin-input"
+            autocomplete={props.autocomplete}
+            spellcheck={props.spellcheck}
+            value={props.value}
+            maxLength={props.maxLength}
+            placeholder={props.placeholder}
+            disabled={props.disabled}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            onInput={(e) => {
+              props.onInput(e.currentTarget.value);
+            }}
+          />
+        );
+        return props.prefix === undefined ? (
+          input
+        ) : (
+          <div class="sb-admin-prefixed">
+            <span class="sb-admin-prefix" aria-hidden="true">
+              {props.prefix}
+            </span>
+            {input}
+          </div>
+        );
+      }}
+    </Field>
+  );
+}
+
+/** A `Field` with a whole-number input from `min` to `max`, optionally followed by a unit. */
+export function NumberField(
+  props: FieldFrame & {
+    name: string;
+    value: string;
+    min: number;
+    max: number;
+    onInput: (value: string) => void;
+    disabled?: boolean;
+    unit?: string;
+  },
+): JSX.Element {
+  return (
+    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
+      {({ id, describedBy, invalid }) => {
+        const input = (
+          <input
+            id={id}
+            name={props.name}
+            type="number"
+            inputMode="numeric"
+            min={props.min}
+            max={props.max}
+            step={1}
+            class="sb-admin-input sb-admin-input--number"
+            value={props.value}
+            disabled={props.disabled}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            onInput={(e) => {
+              props.onInput(e.currentTarget.value);
+            }}
+          />
+        );
+        return props.unit === undefined ? (
+          input
+        ) : (
+          <div class="sb-admin-suffixed">
+            {input}
+            <span class="sb-admin-suffix">{props.unit}</span>
+          </div>
+        );
+      }}
+    </Field>
+  );
+}
+
+/** A `Field` with a text area, optionally with a "used / allowed" counter under it. */
+export function TextAreaField(
+  props: FieldFrame & {
+    name: string;
+    value: string;
+    onInput: (value: string) => void;
+    rows: number;
+    maxLength: number;
+    placeholder?: string;
+    counter?: boolean;
+    textAreaRef?: Ref<HTMLTextAreaElement>;
+  },
+): JSX.Element {
+  return (
+    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
+      {({ id, describedBy, invalid }) => (
+        <>
+          <textarea
+            ref={props.textAreaRef}
+            id={id}
+            name={props.name}
+            class="sb-admin-input sb-admin-textarea"
+            rows={props.rows}
+            maxLength={props.maxLength}
+            value={props.value}
+            placeholder={props.placeholder}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            onInput={(e) => {
+              props.onInput(e.currentTarget.value);
+            }}
+          />
+          {props.counter === true ? (
+            <div class="sb-admin-counter">
+              {props.value.length} / {props.maxLength}
+            </div>
+          ) : null}
+        </>
+      )}
+    </Field>
+  );
+}
+
+/** A `Field` with a `ChipInput`. */
+export function ChipField(
+  props: FieldFrame & {
+    name: string;
+    values: readonly string[];
+    onChange: (values: string[]) => void;
+    placeholder?: string;
+    normalize?: (entry: string) => string;
+  },
+): JSX.Element {
+  return (
+    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
+      {({ id, describedBy, invalid }) => (
+        <ChipInput
+          id={id}
+          name={props.name}
+          normalize={props.normalize}
+          values={props.values}
+          describedBy={describedBy}
+          invalid={invalid}
+          placeholder={props.placeholder}
+          onChange={props.onChange}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** The skills of an agent or a group, as chips. */
+export function SkillsField(props: {
+  hint: string;
+  issue: Issue | undefined;
+  values: readonly string[];
+  onChange: (values: string[]) => void;
+}): JSX.Element {
+  const { t } = useAdmin();
+  return (
+    <ChipField
+      label={t('skills')}
+      hint={props.hint}
+      issue={props.issue}
+      name="skills"
+      values={props.values}
+      placeholder={t('skills_placeholder')}
+      onChange={props.onChange}
+    />
+  );
+}
+
+/** The languages of an agent or a group, as chips of canonical language tags. */
+export function LanguagesField(props: {
+  issue: Issue | undefined;
+  values: readonly string[];
+  onChange: (values: string[]) => void;
+}): JSX.Element {
+  const { t } = useAdmin();
+  return (
+    <ChipField
+      label={t('languages')}
+      hint={t('languages_hint')}
+      issue={props.issue}
+      name="languages"
+      normalize={(v) => canonicalLanguage(v) ?? v}
+      values={props.values}
+      placeholder="en, zh-CN"
+      onChange={props.onChange}
+    />
   );
 }
 
