@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   say('starting services (admin, persistence, session, routing, gateway)…');
+  let starting = true;
   try {
     stack = await startSwitchboard({
       natsUrl: servers.natsUrl,
@@ -53,6 +54,8 @@ async function main(): Promise<void> {
       env: { admin: { SEED_AGENT_PASSWORD: config.SEED_AGENT_PASSWORD } },
       onLine: (service, line) => {
         if (config.SB_VERBOSE) say(`[${service}] ${line}`);
+        // Routing starts beside admin and retries its config watch until admin listens: expected, not news.
+        else if (starting && /config watch ended; reconnecting/.test(line)) return;
         else if (/"level":"(warn|error|fatal)"/.test(line)) say(`[${service}] ${line}`);
         else if (service === 'seed' && !line.startsWith('{')) say(`  ${line}`);
       },
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     return stopAll(1);
   }
 
+  starting = false;
   const s = stack;
   const shop = demo.url;
   const healthOf = (name: keyof typeof s.services): string =>
