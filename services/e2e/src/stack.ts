@@ -15,6 +15,15 @@ export function serverUrl(name: 'NATS_URL' | 'CLICKHOUSE_URL' | 'MONGO_URL'): st
  */
 export type TestStack = SwitchboardStack & { readonly namespace: string };
 
+/**
+ * Routing and presence settings for scenario tests: dispatch every 200 ms, queue positions every second,
+ * an agent counted offline 4 s after their last heartbeat (sent every second), so changes show quickly.
+ */
+export const QUICK_ROUTING_ENV = {
+  routing: { DISPATCH_TICK_MS: '200', QUEUE_STATUS_INTERVAL_MS: '1000', PRESENCE_TTL_MS: '4000' },
+  gateway: { PRESENCE_INTERVAL_MS: '1000' },
+} as const;
+
 export function startTestStack(prefix: string, extra: Partial<StackOptions> = {}): Promise<TestStack> {
   const namespace = uniqueId(prefix);
   return startSwitchboard({

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConversationState, MessageKind, ParticipantRole } from '@switchboard/proto';
 import { launchBrowser, screenshotDir } from '@switchboard/testkit';
 import { agentLogin, newVisitor, RawSocket } from '../src/raw-socket';
-import { startTestStack, type TestStack } from '../src/stack';
+import { startTestStack, type TestStack, QUICK_ROUTING_ENV } from '../src/stack';
 import { waitFor } from '../src/wait';
 
 /**
@@ -32,10 +32,7 @@ let bob: { token: string; agentId: string };
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startTestStack('wc', {
-      env: {
-        routing: { DISPATCH_TICK_MS: '200', PRESENCE_TTL_MS: '4000' },
-        gateway: { PRESENCE_INTERVAL_MS: '1000' },
-      },
+      env: QUICK_ROUTING_ENV,
     }),
     launchBrowser(),
   ]);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { launchBrowser, screenshotDir, startDemoSite, type DemoSite } from '@switchboard/testkit';
 import { AdminApi } from '../src/admin';
 import { loginToken, rest } from '../src/rest';
-import { startTestStack, type TestStack } from '../src/stack';
+import { startTestStack, type TestStack, QUICK_ROUTING_ENV } from '../src/stack';
 import { waitFor } from '../src/wait';
 import {
   consoleChatPane,
@@ -61,11 +61,7 @@ const watches = new Map<string, PageWatch>();
 beforeAll(async () => {
   [stack, browser] = await Promise.all([
     startTestStack('wd', {
-      env: {
-        admin: { SEED_AGENT_MAX_CONCURRENT: '1' },
-        routing: { DISPATCH_TICK_MS: '200', QUEUE_STATUS_INTERVAL_MS: '1000', PRESENCE_TTL_MS: '4000' },
-        gateway: { PRESENCE_INTERVAL_MS: '1000' },
-      },
+      env: { ...QUICK_ROUTING_ENV, admin: { SEED_AGENT_MAX_CONCURRENT: '1' } },
     }),
     launchBrowser(),
   ]);

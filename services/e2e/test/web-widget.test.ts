@@ -11,7 +11,7 @@ import {
 } from '@switchboard/testkit';
 import { AdminApi } from '../src/admin';
 import { agentLogin, RawSocket } from '../src/raw-socket';
-import { startTestStack, type TestStack } from '../src/stack';
+import { startTestStack, type TestStack, QUICK_ROUTING_ENV } from '../src/stack';
 import { uniqueId, waitFor } from '../src/wait';
 
 /**
@@ -41,10 +41,7 @@ const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   stack = await startTestStack('w', {
-    env: {
-      routing: { DISPATCH_TICK_MS: '200', QUEUE_STATUS_INTERVAL_MS: '1000', PRESENCE_TTL_MS: '4000' },
-      gateway: { PRESENCE_INTERVAL_MS: '1000' },
-    },
+    env: QUICK_ROUTING_ENV,
   });
   admin = new AdminApi(stack.adminGrpcAddr);
   const current = await admin.tenantSettings();
