@@ -1,15 +1,6 @@
 import type { JSX } from 'preact';
 import { useMemo } from 'preact/hooks';
-import {
-  Field,
-  LanguagesField,
-  NumberField,
-  SkillsField,
-  TagList,
-  TextField,
-  useAdmin,
-  useLoaded,
-} from './components';
+import { Field, NumberField, RoutingTagFields, TagList, TextField, useAdmin, useLoaded } from './components';
 import { EditPanel, ListPage, RowActions, useCrudList, useEditorForm, type EditorProps } from './crud';
 import {
   agentBody,
@@ -232,20 +223,12 @@ function AgentEditor(
           </div>
         )}
       </fieldset>
-      <SkillsField
-        hint={t('chips_hint')}
-        issue={shown.skills}
-        values={draft.skills}
-        onChange={(v) => {
-          set('skills', v);
-        }}
-      />
-      <LanguagesField
-        issue={shown.languages}
-        values={draft.languages}
-        onChange={(v) => {
-          set('languages', v);
-        }}
+      <RoutingTagFields
+        skillsHint={t('chips_hint')}
+        skills={draft.skills}
+        languages={draft.languages}
+        issues={shown}
+        onChange={set}
       />
       <TextField
         label={isNew ? t('password') : t('password_reset')}

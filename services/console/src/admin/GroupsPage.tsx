@@ -1,8 +1,7 @@
 import type { JSX } from 'preact';
 import {
-  LanguagesField,
   NumberField,
-  SkillsField,
+  RoutingTagFields,
   TagList,
   TextField,
   Toggle,
@@ -161,20 +160,12 @@ function GroupEditor(props: EditorProps<GroupDraft, Group>): JSX.Element {
           set('max_concurrent_per_agent', v);
         }}
       />
-      <SkillsField
-        hint={t('group_skills_hint')}
-        issue={shown.skills}
-        values={draft.skills}
-        onChange={(v) => {
-          set('skills', v);
-        }}
-      />
-      <LanguagesField
-        issue={shown.languages}
-        values={draft.languages}
-        onChange={(v) => {
-          set('languages', v);
-        }}
+      <RoutingTagFields
+        skillsHint={t('group_skills_hint')}
+        skills={draft.skills}
+        languages={draft.languages}
+        issues={shown}
+        onChange={set}
       />
       <fieldset class="sb-admin-fieldset">
         <legend class="sb-admin-label">{t('business_hours')}</legend>

@@ -1,4 +1,4 @@
-import { createContext, type ComponentChildren, type JSX, type Ref } from 'preact';
+import { createContext, type ComponentChildren, type InputHTMLAttributes, type JSX, type Ref } from 'preact';
 import {
   useCallback,
   useContext,
@@ -257,12 +257,52 @@ interface FieldFrame {
   required?: boolean | undefined;
 }
 
+function frameOf(props: FieldFrame): FieldFrame {
+  return { label: props.label, hint: props.hint, issue: props.issue, required: props.required };
+}
+
+/** A `Field` around one text-valued control. */
+interface InputProps extends FieldFrame {
+  name: string;
+  value: string;
+  onInput: (value: string) => void;
+}
+
+/**
+ * A `Field` with one `<input>`: `attrs` are its attributes besides those `field` and the `Field` give it;
+ * `wrap` puts it in a container, e.g. with a unit after it.
+ */
+function InputField(props: {
+  field: InputProps;
+  attrs: InputHTMLAttributes;
+  wrap?: ((input: JSX.Element) => JSX.Element) | undefined;
+}): JSX.Element {
+  const { field } = props;
+  return (
+    <Field {...frameOf(field)}>
+      {({ id, describedBy, invalid }) => {
+        const input = (
+          <input
+            {...props.attrs}
+            id={id}
+            name={field.name}
+            value={field.value}
+            aria-describedby={describedBy}
+            aria-invalid={invalid || undefined}
+            onInput={(e) => {
+              field.onInput(e.currentTarget.value);
+            }}
+          />
+        );
+        return props.wrap === undefined ? input : props.wrap(input);
+      }}
+    </Field>
+  );
+}
+
 /** A `Field` with one text input (`type` text unless given), optionally after a fixed `prefix`. */
 export function TextField(
-  props: FieldFrame & {
-    name: string;
-    value: string;
-    onInput: (value: string) => void;
+  props: InputProps & {
     type?: 'text' | 'email' | 'password';
     maxLength?: number;
     placeholder?: string;
@@ -272,96 +312,70 @@ export function TextField(
     prefix?: string;
   },
 ): JSX.Element {
+  const { prefix } = props;
   return (
-    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
-      {({ id, describedBy, invalid }) => {
-        const input = (
-          <input
-            id={id}
-            name={props.name}
-            type={props.type ?? 'text'}
-            class="sb-admin-input"
-            autocomplete={props.autocomplete}
-            spellcheck={props.spellcheck}
-            value={props.value}
-            maxLength={props.maxLength}
-            placeholder={props.placeholder}
-            disabled={props.disabled}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            onInput={(e) => {
-              props.onInput(e.currentTarget.value);
-            }}
-          />
-        );
-        return props.prefix === undefined ? (
-          input
-        ) : (
-          <div class="sb-admin-prefixed">
-            <span class="sb-admin-prefix" aria-hidden="true">
-              {props.prefix}
-            </span>
-            {input}
-          </div>
-        );
+    <InputField
+      field={props}
+      attrs={{
+        // Preact's types pair each input type with the roles it allows; a union of types fits none of them.
+        type: (props.type ?? 'text') as 'text',
+        class: 'sb-admin-input',
+        autocomplete: props.autocomplete,
+        spellcheck: props.spellcheck,
+        maxLength: props.maxLength,
+        placeholder: props.placeholder,
+        disabled: props.disabled,
       }}
-    </Field>
+      wrap={
+        prefix === undefined
+          ? undefined
+          : (input) => (
+              <div class="sb-admin-prefixed">
+                <span class="sb-admin-prefix" aria-hidden="true">
+                  {prefix}
+                </span>
+                {input}
+              </div>
+            )
+      }
+    />
   );
 }
 
 /** A `Field` with a whole-number input from `min` to `max`, optionally followed by a unit. */
 export function NumberField(
-  props: FieldFrame & {
-    name: string;
-    value: string;
-    min: number;
-    max: number;
-    onInput: (value: string) => void;
-    disabled?: boolean;
-    unit?: string;
-  },
+  props: InputProps & { min: number; max: number; disabled?: boolean; unit?: string },
 ): JSX.Element {
+  const { unit } = props;
   return (
-    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
-      {({ id, describedBy, invalid }) => {
-        const input = (
-          <input
-            id={id}
-            name={props.name}
-            type="number"
-            inputMode="numeric"
-            min={props.min}
-            max={props.max}
-            step={1}
-            class="sb-admin-input sb-admin-input--number"
-            value={props.value}
-            disabled={props.disabled}
-            aria-describedby={describedBy}
-            aria-invalid={invalid || undefined}
-            onInput={(e) => {
-              props.onInput(e.currentTarget.value);
-            }}
-          />
-        );
-        return props.unit === undefined ? (
-          input
-        ) : (
-          <div class="sb-admin-suffixed">
-            {input}
-            <span class="sb-admin-suffix">{props.unit}</span>
-          </div>
-        );
+    <InputField
+      field={props}
+      attrs={{
+        type: 'number',
+        inputMode: 'numeric',
+        min: props.min,
+        max: props.max,
+        step: 1,
+        class: 'sb-admin-input sb-admin-input--number',
+        disabled: props.disabled,
       }}
-    </Field>
+      wrap={
+        unit === undefined
+          ? undefined
+          : (input) => (
+              <div class="sb-admin-suffixed">
+                {input}
+                <span class="sb-admin-suffix">{unit}</span>
+              </div>
+            )
+      }
+    />
   );
 }
 
 /** A `Field` with a text area, optionally with a "used / allowed" counter under it. */
 export function TextAreaField(
-  props: FieldFrame & {
-    name: string;
-    value: string;
-    onInput: (value: string) => void;
+  props: InputProps & {
     rows: number;
     maxLength: number;
     placeholder?: string;
@@ -370,7 +384,7 @@ export function TextAreaField(
   },
 ): JSX.Element {
   return (
-    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
+    <Field {...frameOf(props)}>
       {({ id, describedBy, invalid }) => (
         <>
           <textarea
@@ -410,7 +424,7 @@ export function ChipField(
   },
 ): JSX.Element {
   return (
-    <Field label={props.label} hint={props.hint} issue={props.issue} required={props.required}>
+    <Field {...frameOf(props)}>
       {({ id, describedBy, invalid }) => (
         <ChipInput
           id={id}
@@ -427,45 +441,41 @@ export function ChipField(
   );
 }
 
-/** The skills of an agent or a group, as chips. */
-export function SkillsField(props: {
-  hint: string;
-  issue: Issue | undefined;
-  values: readonly string[];
-  onChange: (values: string[]) => void;
+/** The skills and languages (as canonical tags) that routing matches agents and groups by, as chips. */
+export function RoutingTagFields(props: {
+  skillsHint: string;
+  skills: readonly string[];
+  languages: readonly string[];
+  issues: { readonly skills?: Issue | undefined; readonly languages?: Issue | undefined };
+  onChange: (key: 'skills' | 'languages', values: string[]) => void;
 }): JSX.Element {
   const { t } = useAdmin();
   return (
-    <ChipField
-      label={t('skills')}
-      hint={props.hint}
-      issue={props.issue}
-      name="skills"
-      values={props.values}
-      placeholder={t('skills_placeholder')}
-      onChange={props.onChange}
-    />
-  );
-}
-
-/** The languages of an agent or a group, as chips of canonical language tags. */
-export function LanguagesField(props: {
-  issue: Issue | undefined;
-  values: readonly string[];
-  onChange: (values: string[]) => void;
-}): JSX.Element {
-  const { t } = useAdmin();
-  return (
-    <ChipField
-      label={t('languages')}
-      hint={t('languages_hint')}
-      issue={props.issue}
-      name="languages"
-      normalize={(v) => canonicalLanguage(v) ?? v}
-      values={props.values}
-      placeholder="en, zh-CN"
-      onChange={props.onChange}
-    />
+    <>
+      <ChipField
+        label={t('skills')}
+        hint={props.skillsHint}
+        issue={props.issues.skills}
+        name="skills"
+        values={props.skills}
+        placeholder={t('skills_placeholder')}
+        onChange={(v) => {
+          props.onChange('skills', v);
+        }}
+      />
+      <ChipField
+        label={t('languages')}
+        hint={t('languages_hint')}
+        issue={props.issues.languages}
+        name="languages"
+        normalize={(v) => canonicalLanguage(v) ?? v}
+        values={props.languages}
+        placeholder="en, zh-CN"
+        onChange={(v) => {
+          props.onChange('languages', v);
+        }}
+      />
+    </>
   );
 }
 

@@ -30,15 +30,9 @@ export interface Agent {
   readonly languages: readonly string[];
 }
 
-export interface AgentBody {
+/** An agent as POSTed: without `id` when new; see `agentBody`. */
+export interface AgentBody extends Omit<Agent, 'id'> {
   readonly id?: string;
-  readonly email: string;
-  readonly display_name: string;
-  readonly role: AgentRole;
-  readonly max_concurrent: number;
-  readonly group_ids: readonly string[];
-  readonly skills: readonly string[];
-  readonly languages: readonly string[];
   readonly password?: string;
 }
 
@@ -52,14 +46,9 @@ export interface Group {
   readonly business_hours: BusinessHours;
 }
 
-export interface GroupBody {
+/** A group as POSTed: without `id` when new. */
+export interface GroupBody extends Omit<Group, 'id'> {
   readonly id?: string;
-  readonly name: string;
-  readonly manual_pick: boolean;
-  readonly max_concurrent_per_agent: number;
-  readonly skills: readonly string[];
-  readonly languages: readonly string[];
-  readonly business_hours: BusinessHours;
 }
 
 export interface PreChatField {
