@@ -1,6 +1,5 @@
 import * as readline from 'node:readline';
-import type {
-  ParticipantRole} from '@switchboard/proto';
+import type { ParticipantRole } from '@switchboard/proto';
 import {
   type ConversationEvent,
   ConversationEventType,

@@ -1,5 +1,5 @@
 import { roleName, type RoleName } from '@switchboard/client';
-import type { ParticipantRole} from '@switchboard/proto/wire';
+import type { ParticipantRole } from '@switchboard/proto/wire';
 import { MessageKind, type UnifiedMessage } from '@switchboard/proto/wire';
 
 export type SenderRole = RoleName;
