@@ -4,6 +4,15 @@ import { ErrorCode } from '@switchboard/proto';
 import { ClientError } from './errors';
 import { agentLogin, createVisitorSession, gatewayWebSocketUrl, problemToError } from './http';
 
+/** A 201 answer of POST /v1/visitor/sessions. */
+const SESSION_ANSWER = {
+  token: 'vt',
+  tenant_id: 'demo',
+  visitor_id: 'v1',
+  conversation_id: 'c1',
+  expires_at_ms: 1,
+};
+
 interface Recorded {
   method: string | undefined;
   url: string | undefined;
@@ -116,15 +125,7 @@ describe('http', () => {
   });
 
   test('createVisitorSession - maps the context to the snake_case body, leaving out undefined members', async () => {
-    const { baseUrl, requests } = await serve(
-      reply(201, 'application/json', {
-        token: 'vt',
-        tenant_id: 'demo',
-        visitor_id: 'v1',
-        conversation_id: 'c1',
-        expires_at_ms: 1,
-      }),
-    );
+    const { baseUrl, requests } = await serve(reply(201, 'application/json', SESSION_ANSWER));
 
     await createVisitorSession(baseUrl, {
       widgetKey: 'k',
@@ -156,15 +157,7 @@ describe('http', () => {
   });
 
   test('createVisitorSession - sends only the context members given', async () => {
-    const { baseUrl, requests } = await serve(
-      reply(201, 'application/json', {
-        token: 'vt',
-        tenant_id: 'demo',
-        visitor_id: 'v1',
-        conversation_id: 'c1',
-        expires_at_ms: 1,
-      }),
-    );
+    const { baseUrl, requests } = await serve(reply(201, 'application/json', SESSION_ANSWER));
 
     await createVisitorSession(baseUrl, { widgetKey: 'k', context: { userAgent: 'UA/1' } });
 
