@@ -1,3 +1,4 @@
+import { AdminApi } from '../src/admin';
 import { RawSocket, newVisitor } from '../src/raw-socket';
 import { loginToken, rest, type RestAnswer, type RestMethod } from '../src/rest';
 import { startTestStack, type TestStack } from '../src/stack';
@@ -182,6 +183,25 @@ describe('admin REST', () => {
       (await api('PUT', '/v1/admin/settings', alice, { business_hours: { time_zone: '', windows: [] } }))
         .status,
     ).toBe(200);
+  });
+});
+
+describe('config changes', () => {
+  it('widget settings changed in admin directly reach the gateway at once (the change announcement clears its cache)', async () => {
+    const read = async () =>
+      (await rest(stack.httpUrl, 'GET', '/v1/widget/settings?key=demo-widget-key')).body['title'];
+    const before = await read(); // now cached by the gateway for 30 s
+    const admin = new AdminApi(stack.adminGrpcAddr);
+    const current = await admin.tenantSettings();
+    if (current?.widget === undefined) throw new Error('the demo tenant has no widget settings');
+    const title = `Renamed ${String(before)}`;
+    await admin.updateTenantSettings({ ...current, widget: { ...current.widget, title } });
+    admin.close();
+    await waitFor(
+      'the new title from the gateway',
+      async () => ((await read()) === title ? true : undefined),
+      5000,
+    );
   });
 });
 

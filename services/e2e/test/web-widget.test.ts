@@ -46,8 +46,8 @@ beforeAll(async () => {
   admin = new AdminApi(stack.adminGrpcAddr);
   const current = await admin.tenantSettings();
   if (current === undefined) throw new Error('the demo tenant has no settings');
-  // The gateway caches a tenant's widget settings for 30 s, so the form is switched on before anything reads
-  // them, for the whole file: every visitor answers it (name required).
+  // The pre-chat form is on for the whole file (set before anything reads the settings): every visitor
+  // answers it (name required).
   const settings: TenantSettings = {
     ...current,
     widget: {

@@ -55,6 +55,12 @@ async function main(): Promise<void> {
   const agentStatus = new KvAgentStatusStore(agentStatusKv, catalog);
   const commander = new NatsSessionCommander(nc, catalog, config.PARTITIONS, config.COMMAND_TIMEOUT_MS);
   const directory = new GrpcDirectory(config.ADMIN_GRPC_ADDR);
+  // Admin announces every configuration change: cached tenants (widget settings, policy) are read again.
+  nc.subscribe(catalog.configChanged(), {
+    callback: () => {
+      directory.forgetCached();
+    },
+  });
   const history = new GrpcHistoryArchive(config.HISTORY_GRPC_ADDR, config.HISTORY_TIMEOUT_MS);
   const bus = new NatsConversationBus(nc, catalog, logger);
   const messageLog = new JetStreamMessageLog(directGetOf(jsm), catalog);

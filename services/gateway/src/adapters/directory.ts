@@ -119,6 +119,12 @@ export class GrpcDirectory implements Directory, ConsoleDirectory, AdminDirector
     return res.agent;
   }
 
+  /** Drops every cached tenant and widget key: admin announced a configuration change. */
+  forgetCached(): void {
+    this.tenants.clear();
+    this.widgetKeys.clear();
+  }
+
   async getTenant(tenantId: string): Promise<Tenant> {
     const hit = this.tenants.get(tenantId);
     if (hit !== undefined && hit.until > Date.now()) return hit.tenant;
